@@ -1,0 +1,54 @@
+"""The JSON API under /api/v1: flask-smorest blueprints, bearer-token auth, API.md error shapes.
+
+Deny by default: every API route needs an authenticated user except those listed in PUBLIC_ENDPOINTS.
+Session-authenticated writes (the logged-in browser) must carry the CSRF token in X-CSRFToken.
+"""
+from flask import g, request
+from flask_login import current_user
+from flask_smorest import Api
+from flask_wtf.csrf import CSRFError
+
+from fieldsvc.errors import NotAuthenticated, handle_http_error
+from fieldsvc.extensions import csrf
+
+PUBLIC_ENDPOINTS = {"auth_api.Token", "api-docs.openapi_json"}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class FieldsvcApi(Api):
+    def handle_http_exception(self, error):
+        # One error format for the whole app (errors.py), not smorest's own.
+        return handle_http_error(error)
+
+
+api = FieldsvcApi()
+
+
+def _guard():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    if not current_user.is_authenticated:
+        raise NotAuthenticated()
+    if request.method in WRITE_METHODS and not g.get("auth_via_token"):
+        try:
+            csrf.protect()
+        except CSRFError as exc:
+            return handle_http_error(exc)
+
+
+def blueprints():
+    """The API blueprints, in registration order. Domains add theirs here."""
+    from fieldsvc.auth.api import blp as auth_blp
+    from fieldsvc.customers.api import blp as customers_blp
+    return [auth_blp, customers_blp]
+
+
+def init_app(app) -> None:
+    api.init_app(app, spec_kwargs={
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    })
+    for blp in blueprints():
+        blp.before_request(_guard)
+        csrf.exempt(blp)  # checked in _guard, only for session-authenticated writes
+        api.register_blueprint(blp)

@@ -1,0 +1,1 @@
+"""Staff, roles, login, API tokens and qualifications."""

@@ -1,0 +1,45 @@
+from flask import current_app
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldsvc.auth import schemas, services
+from fieldsvc.errors import NotAuthenticated
+from fieldsvc.extensions import db, limiter
+
+blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Authentication and staff")
+
+
+@blp.route("/auth/token")
+class Token(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])]
+
+    @blp.arguments(schemas.TokenIn)
+    @blp.response(200, schemas.TokenOut)
+    def post(self, data):
+        """Exchange username and password for a bearer token."""
+        user = services.authenticate(data["username"], data["password"])
+        if user is None:
+            raise NotAuthenticated(_("Wrong username or password."))
+        token, row = services.issue_token(user)
+        db.session.commit()
+        return {"token": token, "expires_at": row.expires_at}
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, schemas.UserOut)
+    def get(self):
+        """The calling user."""
+        return current_user
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.arguments(schemas.UserQuery, location="query")
+    @blp.response(200, schemas.UserList)
+    def get(self, args):
+        """Staff, optionally of one role (e.g. to pick an assignee)."""
+        users = services.list_users(current_user, args.get("role"), active_only=args["active"])
+        return {"items": users, "total": len(users)}

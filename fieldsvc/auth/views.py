@@ -1,0 +1,67 @@
+"""Login, logout and the user's own page (language, password, qualifications)."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from fieldsvc.auth import services
+from fieldsvc.core.views import _safe_next
+from fieldsvc.errors import Invalid
+from fieldsvc.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _username_key() -> str:
+    return "login:" + (request.form.get("username") or "").strip().lower()
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    username = request.form.get("username", "")
+    if request.method == "POST":
+        user = services.authenticate(username, request.form.get("password", ""))
+        if user is not None:
+            login_user(user, remember=bool(request.form.get("remember")))
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
+        flash(_("Wrong username or password."), "error")
+    return render_template("auth/login.html", username=username), 200 if request.method == "GET" else 401
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/me")
+@login_required
+def profile():
+    return render_template("auth/profile.html", errors={}, qualification_status=services.qualification_status)
+
+
+@bp.post("/me/password")
+@login_required
+def change_password():
+    form = request.form
+    try:
+        if form.get("new_password") != form.get("confirm_password"):
+            raise Invalid({"confirm_password": [_("The two new passwords differ.")]})
+        services.change_own_password(current_user, form.get("current_password", ""), form.get("new_password", ""))
+    except Invalid as exc:
+        db.session.rollback()
+        return render_template("auth/profile.html", errors=exc.errors,
+                               qualification_status=services.qualification_status), 422
+    db.session.commit()
+    login_user(current_user._get_current_object())  # the session token rotated: keep this device in
+    flash(_("Your password has been changed. Other devices have been logged out."), "success")
+    return redirect(url_for("auth.profile"))

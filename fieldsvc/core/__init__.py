@@ -1,0 +1,1 @@
+"""Home pages, health check, language switch, navigation and demo data."""

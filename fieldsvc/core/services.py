@@ -1,0 +1,34 @@
+"""What each role's home page shows. Figures only for what the actor may see."""
+from sqlalchemy import func, select
+
+from fieldsvc.auth import services as auth_services
+from fieldsvc.auth.models import User
+from fieldsvc.customers.models import Customer, Meter
+from fieldsvc.extensions import db
+from fieldsvc.permissions import P, can
+
+
+def home_summary(actor) -> dict:
+    summary = {"qualifications": auth_services.expiring_qualifications(actor)}
+    if can(actor, P.customers_view):
+        stmt = select(func.count(Customer.id))
+        if actor.district_id and actor.role == "station_chief":
+            stmt = stmt.where(Customer.district_id == actor.district_id)
+        summary["customers"] = db.session.execute(stmt).scalar_one()
+    if can(actor, P.meters_edit):
+        rows = db.session.execute(select(Meter.status, func.count()).group_by(Meter.status)).all()
+        summary["meters"] = dict(rows)
+    if can(actor, P.staff_manage):
+        rows = db.session.execute(select(User.role, func.count()).where(User.active.is_(True))
+                                  .group_by(User.role)).all()
+        summary["staff"] = dict(rows)
+    return summary
+
+
+def database_ok() -> bool:
+    try:
+        db.session.execute(select(1))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable" for the health check
+        db.session.rollback()
+        return False

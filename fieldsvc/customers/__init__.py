@@ -1,0 +1,1 @@
+"""Customers, their addresses and districts, gas meters and appliances."""

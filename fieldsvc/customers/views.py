@@ -1,0 +1,165 @@
+"""Customer and meter pages: search, the customer's page (timeline), forms to register and change."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from fieldsvc import clock
+from fieldsvc.customers import schemas, services
+from fieldsvc.errors import Invalid
+from fieldsvc.extensions import db
+from fieldsvc.permissions import P, permission_required
+
+bp = Blueprint("customers", __name__, url_prefix="/customers")
+PER_PAGE = 30
+
+
+def _load(schema, form) -> dict:
+    """Validate a submitted form with the API's schema; errors come back as Invalid."""
+    try:
+        return schema.load(form.to_dict())
+    except ValidationError as exc:
+        raise Invalid(exc.messages) from exc
+
+
+@bp.get("/")
+@login_required
+def index():
+    q = request.args.get("q", "").strip()
+    page = max(request.args.get("page", 1, type=int), 1)
+    customers, total = services.search_customers(current_user, q or None, page=page, per_page=PER_PAGE)
+    return render_template("customers/index.html", customers=customers, total=total, q=q,
+                           page=page, per_page=PER_PAGE)
+
+
+@bp.get("/<int:customer_id>")
+@login_required
+def show(customer_id):
+    customer = services.get_customer(current_user, customer_id)
+    return render_template("customers/show.html", customer=customer,
+                           events=services.timeline(current_user, customer),
+                           appliance_expired=services.appliance_expired, today=clock.today())
+
+
+def _customer_form(customer=None):
+    """Shared by new and edit: validate, call the service, or re-render with the typed data kept."""
+    form = request.form
+    errors = {}
+    if request.method == "POST":
+        try:
+            if customer is None:
+                data = _load(schemas.CustomerIn(), form)
+                data.pop("client_id", None)
+                customer = services.create_customer(current_user, data)
+                message = _("Customer %(no)s registered.", no=customer.account_no)
+            else:
+                data = _load(schemas.CustomerPatch(), form)
+                services.update_customer(current_user, customer, data, data.pop("version", None))
+                message = _("Changes saved.")
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("customers.show", customer_id=customer.id))
+        except Invalid as exc:
+            db.session.rollback()
+            errors = exc.errors
+    values = form if request.method == "POST" else _customer_values(customer)
+    return render_template("customers/form.html", customer=customer, values=values, errors=errors,
+                           districts=services.list_districts()), 422 if errors else 200
+
+
+def _customer_values(customer) -> dict:
+    if customer is None:
+        return {}
+    values = {k: getattr(customer, k) for k in ("account_no", "version", *services.CUSTOMER_FIELDS)}
+    values["district"] = customer.district.name
+    return values
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(P.customers_edit)
+def new():
+    return _customer_form()
+
+
+@bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
+@permission_required(P.customers_edit)
+def edit(customer_id):
+    return _customer_form(services.get_customer(current_user, customer_id))
+
+
+@bp.route("/<int:customer_id>/appliances/new", methods=["GET", "POST"])
+@permission_required(P.customers_edit)
+def new_appliance(customer_id):
+    customer = services.get_customer(current_user, customer_id)
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.add_appliance(current_user, customer, _load(schemas.ApplianceIn(), request.form))
+            db.session.commit()
+            flash(_("Appliance recorded."), "success")
+            return redirect(url_for("customers.show", customer_id=customer.id))
+        except Invalid as exc:
+            db.session.rollback()
+            errors = exc.errors
+    return render_template("customers/appliance_form.html", customer=customer, values=request.form,
+                           errors=errors), 422 if errors else 200
+
+
+# --- meters ---------------------------------------------------------------------------------------
+
+@bp.get("/meters")
+@permission_required(P.meters_edit)
+def meters():
+    q = request.args.get("q", "").strip()
+    status = request.args.get("status") or None
+    page = max(request.args.get("page", 1, type=int), 1)
+    items, total = services.search_meters(current_user, q or None, status, page, PER_PAGE)
+    return render_template("customers/meters.html", meters=items, total=total, q=q, status=status,
+                           page=page, per_page=PER_PAGE)
+
+
+@bp.route("/meters/new", methods=["GET", "POST"])
+@permission_required(P.meters_edit)
+def new_meter():
+    customer_id = request.values.get("customer_id", type=int)
+    customer = services.get_customer(current_user, customer_id) if customer_id else None
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = _load(schemas.MeterIn(), request.form)
+            data.pop("client_id", None)
+            meter = services.create_meter(current_user, data)
+            db.session.commit()
+            flash(_("Meter %(serial)s registered.", serial=meter.serial_no), "success")
+            if meter.customer_id:
+                return redirect(url_for("customers.show", customer_id=meter.customer_id))
+            return redirect(url_for("customers.meter", meter_id=meter.id))
+        except Invalid as exc:
+            db.session.rollback()
+            errors = exc.errors
+    values = request.form if request.method == "POST" else {"installed_on": clock.today().isoformat()}
+    return render_template("customers/meter_form.html", customer=customer, values=values,
+                           errors=errors), 422 if errors else 200
+
+
+@bp.get("/meters/<int:meter_id>")
+@login_required
+def meter(meter_id):
+    return render_template("customers/meter.html", meter=services.get_meter(current_user, meter_id))
+
+
+@bp.post("/meters/<int:meter_id>/remove")
+@permission_required(P.meters_edit)
+def remove_meter(meter_id):
+    meter = services.get_meter(current_user, meter_id)
+    customer_id = meter.customer_id
+    try:
+        data = _load(schemas.MeterRemoval(), request.form)
+        services.remove_meter(current_user, meter, data["removed_on"], data.get("final_reading"), data["reason"])
+        db.session.commit()
+        flash(_("Meter %(serial)s removed.", serial=meter.serial_no), "success")
+    except Invalid as exc:
+        db.session.rollback()
+        flash(" ".join(m for msgs in exc.errors.values() for m in msgs), "error")
+        return redirect(url_for("customers.meter", meter_id=meter.id))
+    return redirect(url_for("customers.show", customer_id=customer_id))

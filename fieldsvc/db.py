@@ -1,0 +1,35 @@
+"""Database engine behaviour that must hold on every connection.
+
+SQLite: WAL, foreign keys, a busy timeout, and write transactions opened with BEGIN IMMEDIATE so
+that two concurrent writers queue on the busy timeout instead of failing with "database is locked"
+when a deferred transaction tries to upgrade its lock. Read-only requests keep plain BEGIN so they
+never wait for the writer (WAL lets them read alongside it).
+"""
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def _wants_write_lock() -> bool:
+    return not (has_request_context() and request.method in READ_METHODS)
+
+
+def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")

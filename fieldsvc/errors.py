@@ -1,0 +1,130 @@
+"""Domain errors, and the handlers that turn them (and HTTP errors) into HTML pages or API JSON.
+
+Services raise these; views may catch Invalid to re-render a form with the typed data kept.
+JSON shape per API.md: {"error": "..."} or, for 422, {"errors": {"field": ["message", ...]}}.
+"""
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.default_message())
+        self.message = message or self.default_message()
+
+    def default_message(self) -> str:
+        return _("The request could not be processed.")
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+
+    def default_message(self):
+        return _("Please log in.")
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+    def default_message(self):
+        return _("You are not allowed to do this.")
+
+
+class NotFound(DomainError):
+    status = 404
+
+    def default_message(self):
+        return _("Not found.")
+
+
+class Conflict(DomainError):
+    status = 409
+
+    def default_message(self):
+        return _("This record was changed by someone else. Reload and try again.")
+
+
+class Invalid(DomainError):
+    """Validation failed: `errors` maps field names to lists of messages (in the user's language)."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]] | str, field: str = "_schema"):
+        if isinstance(errors, str):
+            errors = {field: [errors]}
+        self.errors = errors
+        super().__init__("; ".join(m for msgs in errors.values() for m in msgs))
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _json(status: int, message: str, errors: dict | None = None):
+    body = {"errors": errors} if errors is not None else {"error": message}
+    return jsonify(body), status
+
+
+def handle_domain_error(exc: DomainError):
+    if wants_json():
+        return _json(exc.status, exc.message, getattr(exc, "errors", None))
+    if isinstance(exc, NotAuthenticated):
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
+    return render_template("errors/error.html", status=exc.status, message=exc.message,
+                           errors=getattr(exc, "errors", None)), exc.status
+
+
+def handle_http_error(exc: HTTPException):
+    if isinstance(exc, CSRFError):
+        message = _("Your form expired. It has been kept: please submit it again.")
+        if not wants_json():
+            flash(message, "error")
+            return redirect(request.referrer or url_for("core.home"))
+        return _json(400, message)
+    status = exc.code or 500
+    messages = {
+        400: _("The request is malformed."),
+        401: _("Please log in."),
+        403: _("You are not allowed to do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Please wait a minute and try again."),
+    }
+    message = messages.get(status, exc.description or exc.name)
+    if wants_json():
+        errors = _webargs_errors(exc) if status == 422 else None
+        return _json(status, message, errors)
+    return render_template("errors/error.html", status=status, message=message, errors=None), status
+
+
+def _webargs_errors(exc: HTTPException) -> dict:
+    """Flatten webargs' {"json": {...}, "query": {...}} into API.md's {"field": [...]}."""
+    messages = (getattr(exc, "data", None) or {}).get("messages", {})
+    flat: dict = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            flat.update(location_errors)
+        else:
+            flat.setdefault("_schema", []).extend(location_errors)
+    return flat or {"_schema": [exc.description or "invalid"]}
+
+
+def handle_unexpected(exc: Exception):
+    from flask import current_app
+    current_app.logger.exception("unhandled error", exc_info=exc)
+    message = _("Something went wrong on our side. Nothing was saved; please try again.")
+    if wants_json():
+        return _json(500, message)
+    return render_template("errors/error.html", status=500, message=message, errors=None), 500
+
+
+def register(app) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

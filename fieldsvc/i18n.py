@@ -1,0 +1,43 @@
+"""Language and time zone selection, and locale-aware formatting helpers for templates."""
+from decimal import Decimal
+
+from flask import current_app, request, session
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """The user's chosen language, else the session's (chosen before login), else Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def money(value) -> str:
+    if value is None:
+        return ""
+    return format_currency(Decimal(value), "CNY")
+
+
+def number(value, digits: int | None = None) -> str:
+    if value is None:
+        return ""
+    fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=fmt)
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        date=lambda d, fmt="medium": format_date(d, fmt) if d else "",
+        datetime=lambda d, fmt="short": format_datetime(d, fmt) if d else "",
+        money=money, number=number,
+    )
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -1,0 +1,64 @@
+"""The bottom tab bar and the home tiles, built from the user's permissions (mirrors the services)."""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from fieldsvc.permissions import P, can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    icon: str
+    permission: P | None = None  # None: every logged-in user
+    tab: bool = True  # in the bottom bar (at most 5 fit); else only a home tile
+
+
+# Domains add their entries here, in the order they should appear.
+ITEMS: list[NavItem] = [
+    NavItem("core.home", _l("Home"), "home"),
+    NavItem("customers.index", _l("Customers"), "customers", P.customers_view),
+    NavItem("customers.meters", _l("Meters"), "meter", P.meters_edit, tab=False),
+    NavItem("staff.index", _l("Staff"), "staff", P.staff_manage),
+    NavItem("auth.profile", _l("Me"), "me"),
+]
+
+MAX_TABS = 5
+
+
+def items_for(user) -> list[NavItem]:
+    return [i for i in ITEMS if i.permission is None or can(user, i.permission)]
+
+
+def tabs_for(user) -> list[NavItem]:
+    """Home first, Me last, the user's most central domains in between."""
+    allowed = [i for i in items_for(user) if i.tab]
+    if len(allowed) <= MAX_TABS:
+        return allowed
+    return allowed[: MAX_TABS - 1] + [allowed[-1]]
+
+
+def init_app(app) -> None:
+    """Templates get the menu and permission checks, so what is shown mirrors what is allowed."""
+    from flask import request
+    from flask_login import current_user
+
+    from fieldsvc.permissions import ROLE_LABELS
+
+    def is_active(item: NavItem) -> bool:
+        endpoint = request.endpoint or ""
+        if item.endpoint == "core.home":
+            return endpoint == "core.home"
+        return endpoint.split(".")[0] == item.endpoint.split(".")[0]
+
+    @app.context_processor
+    def _nav():
+        return {
+            "nav_tabs": lambda: tabs_for(current_user),
+            "nav_items": lambda: items_for(current_user),
+            "nav_active": is_active,
+            "can": lambda perm: can(current_user, perm),
+            "P": P,
+            "ROLE_LABELS": ROLE_LABELS,
+        }

@@ -1,0 +1,127 @@
+"""Test fixtures: one app per session, a clean database for every test, on SQLite or PostgreSQL.
+
+Set TEST_DATABASE_URL (postgresql://…) to run the whole suite on PostgreSQL; otherwise a SQLite file
+in a temporary folder is used. The schema is created once; after each test every table is emptied,
+so each test starts from a fresh database without paying for a new schema.
+"""
+import os
+import random
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from fieldsvc import create_app
+from fieldsvc.core import demo
+from fieldsvc.extensions import db as _db
+
+DEMO_PASSWORD = demo.DEMO_PASSWORD
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def test_config(url: str, instance_path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "INSTANCE_PATH": str(instance_path),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SECRET_KEY": "test-secret",
+    }
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(test_config(_database_url(tmp_path_factory), tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        _db.drop_all()
+        _drop_alembic_version()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _drop_alembic_version():
+    with _db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _empty_all_tables():
+    _db.session.remove()
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database(request):
+    """Every test that touches the app starts from empty tables."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        yield
+        _empty_all_tables()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def staff(app):
+    """The demo districts and staff (one user per role code, plus field crews). Returns {username: User}."""
+    demo._districts()
+    demo._staff(random.Random(1), date(2026, 11, 28))
+    _db.session.commit()
+    from fieldsvc.auth.models import User
+    return {u.username: u for u in _db.session.query(User).all()}
+
+
+@pytest.fixture
+def login(app):
+    """login(username) → a test client logged in as that user (password fieldsvc-demo)."""
+    def _login(username: str, password: str = DEMO_PASSWORD):
+        client = app.test_client()
+        response = client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 302, f"login as {username} failed"
+        return client
+    return _login
+
+
+@pytest.fixture
+def api(app):
+    """api(username) → (client, headers) with a bearer token for that user."""
+    def _api(username: str, password: str = DEMO_PASSWORD):
+        client = app.test_client()
+        response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+        assert response.status_code == 200, response.json
+        return client, {"Authorization": f"Bearer {response.json['token']}"}
+    return _api
+
+
+def slug(text_: str) -> str:
+    return re.sub(r"\W+", "_", text_).strip("_")
