@@ -1,22 +1,28 @@
 """fieldsvc: the field-service app of a city gas utility's customer-service department."""
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The domain packages, in registration order. Each has init_app(app) that imports its models and
+# registers its blueprints, API blueprints, CLI commands, menu entries and timeline sources.
+DOMAINS = ("core", "auth", "customers")
+
 
 def create_app(config: dict | None = None) -> Flask:
-    """Application factory: config → extensions → blueprints → errors → CLI."""
+    """Application factory: config → extensions → domains (blueprints, API, CLI) → errors."""
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"))
     from fieldsvc import config as config_module
     config_module.load(app, config)
     _init_extensions(app)
-    _register_blueprints(app)
-    from fieldsvc import errors
+    from fieldsvc import api, errors
+    for name in DOMAINS:
+        import_module(f"fieldsvc.{name}").init_app(app)
+    api.init_app(app)
     errors.register(app)
-    _register_cli(app)
     return app
 
 
@@ -37,36 +43,5 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     nav.init_app(app)
     labels.init_app(app)
-    _import_models()
-
-
-def _import_models() -> None:
-    """Every table must be known to SQLAlchemy (and Alembic) before first use."""
-    import fieldsvc.audit  # noqa: F401
-    import fieldsvc.auth.models  # noqa: F401
-    import fieldsvc.customers.models  # noqa: F401
+    import fieldsvc.audit  # noqa: F401  (shared tables)
     import fieldsvc.idempotency  # noqa: F401
-
-
-def _register_blueprints(app: Flask) -> None:
-    from fieldsvc import api
-    from fieldsvc.auth.staff_views import bp as staff_bp
-    from fieldsvc.auth.views import bp as auth_bp
-    from fieldsvc.core.views import bp as core_bp
-    from fieldsvc.customers.timeline import register as register_customer_timeline
-    from fieldsvc.customers.views import bp as customers_bp
-
-    for bp in (core_bp, auth_bp, staff_bp, customers_bp):
-        app.register_blueprint(bp)
-    api.init_app(app)
-    register_customer_timeline()
-
-
-def _register_cli(app: Flask) -> None:
-    from fieldsvc.auth.cli import users_cli
-    from fieldsvc.core.cli import register as register_core_cli
-    from fieldsvc.customers.cli import customers_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(customers_cli)
-    register_core_cli(app)

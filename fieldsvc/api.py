@@ -21,9 +21,6 @@ class FieldsvcApi(Api):
         return handle_http_error(error)
 
 
-api = FieldsvcApi()
-
-
 def _guard():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
@@ -36,19 +33,24 @@ def _guard():
             return handle_http_error(exc)
 
 
-def blueprints():
-    """The API blueprints, in registration order. Domains add theirs here."""
-    from fieldsvc.auth.api import blp as auth_blp
-    from fieldsvc.customers.api import blp as customers_blp
-    return [auth_blp, customers_blp]
+_BLUEPRINTS: list = []
+
+
+def register(blp) -> None:
+    """Domains hand their API blueprints over from init_app; they are mounted by init_app below."""
+    if blp not in _BLUEPRINTS:
+        _BLUEPRINTS.append(blp)
 
 
 def init_app(app) -> None:
-    api.init_app(app, spec_kwargs={
+    """One Api (and OpenAPI document) per app, so tests can build many apps in one process."""
+    api = FieldsvcApi(app, spec_kwargs={
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     })
-    for blp in blueprints():
-        blp.before_request(_guard)
+    for blp in _BLUEPRINTS:
+        if not getattr(blp, "_fieldsvc_guarded", False):
+            blp.before_request(_guard)
+            blp._fieldsvc_guarded = True
         csrf.exempt(blp)  # checked in _guard, only for session-authenticated writes
         api.register_blueprint(blp)

@@ -42,8 +42,9 @@ FIELD_ROLES = (Role.repair_tech, Role.pipe_fitter, Role.meter_reader, Role.meter
 
 
 class P(StrEnum):
-    """Named permissions. A new capability gets a new name here and explicit grants below."""
+    """Named permissions. A new capability gets a new name here and an explicit line in WHO_MAY."""
 
+    # foundation
     staff_view = "staff.view"          # list staff (e.g. to pick an assignee or a checker)
     staff_manage = "staff.manage"      # create, edit, deactivate, reset passwords, qualifications
     customers_view = "customers.view"
@@ -51,21 +52,36 @@ class P(StrEnum):
     customers_import = "customers.import"
     meters_edit = "meters.edit"        # register meters, install and remove them
     audit_view = "audit.view"
+    # dispatch (work orders)
+    # readings (routes, readings, bills, arrears)
+    # inspections (household safety, hazards, pressure)
+    # metering (bench tests, documents, equipment)
+    # hse (registers, training, nonconformities)
 
 
-_ALL_STAFF_READ = {P.customers_view, P.staff_view}
+ALL_ROLES = frozenset(Role)
+FIELD = frozenset(FIELD_ROLES)
+METERING = frozenset({Role.metering_head, Role.metering_tech})
+
+# Who may do what, one line per permission: read it as the charter (RULES.md §1).
+WHO_MAY: dict[P, frozenset[Role]] = {
+    # foundation
+    P.staff_view: ALL_ROLES,
+    P.staff_manage: frozenset({Role.director}),
+    P.customers_view: ALL_ROLES,
+    P.customers_edit: frozenset({Role.director, Role.station_chief, Role.card_clerk}),
+    P.customers_import: frozenset({Role.director, Role.station_chief}),
+    P.meters_edit: frozenset({Role.director, Role.station_chief, Role.card_clerk}) | METERING,
+    P.audit_view: frozenset({Role.director}),
+    # dispatch
+    # readings
+    # inspections
+    # metering
+    # hse
+}
 
 GRANTS: dict[Role, frozenset[P]] = {
-    Role.director: frozenset(P),
-    Role.safety_officer: frozenset(_ALL_STAFF_READ),
-    Role.station_chief: frozenset(_ALL_STAFF_READ | {P.customers_edit, P.customers_import, P.meters_edit}),
-    Role.repair_tech: frozenset(_ALL_STAFF_READ),
-    Role.pipe_fitter: frozenset(_ALL_STAFF_READ),
-    Role.meter_reader: frozenset(_ALL_STAFF_READ),
-    Role.card_clerk: frozenset(_ALL_STAFF_READ | {P.customers_edit, P.meters_edit}),
-    Role.statistician: frozenset(_ALL_STAFF_READ),
-    Role.metering_head: frozenset(_ALL_STAFF_READ | {P.meters_edit}),
-    Role.metering_tech: frozenset(_ALL_STAFF_READ | {P.meters_edit}),
+    role: frozenset(p for p, roles in WHO_MAY.items() if role in roles) for role in Role
 }
 
 
@@ -77,7 +93,7 @@ def can(actor, permission: P) -> bool:
         role = Role(actor.role)
     except ValueError:
         return False
-    return permission in GRANTS.get(role, frozenset())
+    return role in WHO_MAY.get(permission, frozenset())
 
 
 def require(actor, permission: P) -> None:

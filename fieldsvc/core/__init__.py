@@ -1,1 +1,7 @@
-"""Home pages, health check, language switch, navigation and demo data."""
+"""Home pages, health check, language switch, demo data, `flask audit`."""
+
+
+def init_app(app) -> None:
+    from fieldsvc.core import cli, views
+    app.register_blueprint(views.bp)
+    cli.register(app)
