@@ -25,6 +25,11 @@ LABELS = {
 }
 
 
+def register(groups: dict) -> None:
+    """Domains add their own groups ({"group": {"code": _l("Word")}}) from their labels module."""
+    LABELS.update(groups)
+
+
 def label(value, group: str) -> str:
     if value is None:
         return ""
