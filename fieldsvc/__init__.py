@@ -45,3 +45,5 @@ def _init_extensions(app: Flask) -> None:
     labels.init_app(app)
     import fieldsvc.audit  # noqa: F401  (shared tables)
     import fieldsvc.idempotency  # noqa: F401
+    from fieldsvc import uploads
+    uploads.init_app(app)
