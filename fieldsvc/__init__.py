@@ -16,7 +16,9 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"))
     from fieldsvc import config as config_module
+    from fieldsvc.jsonx import NumberJSONProvider
     config_module.load(app, config)
+    app.json = NumberJSONProvider(app)
     _init_extensions(app)
     from fieldsvc import api, errors
     for name in DOMAINS:

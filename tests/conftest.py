@@ -26,7 +26,7 @@ def _database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
-def test_config(url: str, instance_path) -> dict:
+def make_test_config(url: str, instance_path) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
@@ -40,7 +40,7 @@ def test_config(url: str, instance_path) -> dict:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = create_app(test_config(_database_url(tmp_path_factory), tmp_path_factory.mktemp("instance")))
+    app = create_app(make_test_config(_database_url(tmp_path_factory), tmp_path_factory.mktemp("instance")))
     with app.app_context():
         _db.drop_all()
         _drop_alembic_version()

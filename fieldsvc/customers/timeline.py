@@ -1,37 +1,42 @@
-"""The foundation's contribution to a customer's timeline: the audit trail of the customer record."""
+"""The foundation's part of a customer's timeline: registration, meter installs and removals,
+appliances, and changes to the customer record (from the audit trail)."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from fieldsvc.audit import AuditEntry
+from fieldsvc.customers.models import MeterInstallation
 from fieldsvc.customers.services import TIMELINE_SOURCES, TimelineEvent
 from fieldsvc.extensions import db
-
-TITLES = {
-    "customer.create": _l("Customer registered"),
-    "customer.update": _l("Customer details changed"),
-    "meter.install": _l("Meter installed"),
-    "meter.remove": _l("Meter removed"),
-    "appliance.add": _l("Appliance recorded"),
-}
+from fieldsvc.labels import label
 
 
-def _detail(entry: AuditEntry) -> str:
-    data = entry.data or {}
-    if entry.action in ("meter.install", "meter.remove"):
-        reading = data.get("start_reading") if entry.action == "meter.install" else data.get("final_reading")
-        return " · ".join(str(x) for x in (data.get("serial_no"), reading) if x is not None)
-    if entry.action == "customer.update":
-        return ", ".join(sorted(data.get("changes", {})))
-    return str(data.get("kind") or data.get("account_no") or "")
-
-
-def audit_events(customer) -> list[TimelineEvent]:
-    stmt = (select(AuditEntry).where(AuditEntry.entity == "customer", AuditEntry.entity_id == customer.id,
-                                     AuditEntry.action.in_(list(TITLES))).order_by(AuditEntry.id))
-    return [TimelineEvent(at=e.at, kind=e.action, title=str(TITLES[e.action]), detail=_detail(e))
-            for e in db.session.execute(stmt).scalars()]
+def registry_events(customer) -> list[TimelineEvent]:
+    events = [TimelineEvent(at=customer.created_at, kind="customer.create", title=str(_l("Customer registered")),
+                            detail=customer.account_no)]
+    installs = db.session.execute(
+        select(MeterInstallation).options(joinedload(MeterInstallation.meter))
+        .where(MeterInstallation.customer_id == customer.id)).scalars()
+    for i in installs:
+        events.append(TimelineEvent(at=i.installed_on, kind="meter.install", title=str(_l("Meter installed")),
+                                    detail=f"{i.meter.serial_no} · {i.start_reading:g} m³"))
+        if i.removed_on:
+            reading = f" · {i.final_reading:g} m³" if i.final_reading is not None else ""
+            events.append(TimelineEvent(at=i.removed_on, kind="meter.remove", title=str(_l("Meter removed")),
+                                        detail=f"{i.meter.serial_no}{reading} · {i.removal_reason or ''}"))
+    for a in customer.appliances:
+        if a.sold_on:
+            events.append(TimelineEvent(at=a.sold_on, kind="appliance", title=str(_l("Appliance bought")),
+                                        detail=" · ".join(x for x in (label(a.kind, "appliance_kind"), a.brand) if x)))
+    changes = db.session.execute(
+        select(AuditEntry).where(AuditEntry.entity == "customer", AuditEntry.entity_id == customer.id,
+                                 AuditEntry.action == "customer.update")).scalars()
+    for e in changes:
+        events.append(TimelineEvent(at=e.at, kind="customer.update", title=str(_l("Customer details changed")),
+                                    detail=", ".join(sorted((e.data or {}).get("changes", {})))))
+    return events
 
 
 def register() -> None:
-    if audit_events not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(audit_events)
+    if registry_events not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(registry_events)
