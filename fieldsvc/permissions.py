@@ -53,10 +53,32 @@ class P(StrEnum):
     meters_edit = "meters.edit"        # register meters, install and remove them
     audit_view = "audit.view"
     # dispatch (work orders)
+    orders_view_all = "orders.view_all"    # the board: every order, every technician's load
+    orders_create = "orders.create"        # take a call: create an order (form or API)
+    orders_assign = "orders.assign"        # assign, reassign, cancel and close orders
+    orders_work = "orders.work"            # work one's own orders (accept, en route, on site, complete)
+    custody_manage = "custody.manage"      # issue tools and parts to technicians, take returns
+    followup_record = "followup.record"    # record the follow-up call (satisfaction, comments)
     # readings (routes, readings, bills, arrears)
     # inspections (household safety, hazards, pressure)
     # metering (bench tests, documents, equipment)
+    equipment_view = "equipment.view"
+    equipment_manage = "equipment.manage"            # register bench standards, renew calibrations
+    meter_tests_view = "meter_tests.view"
+    meter_tests_record = "meter_tests.record"        # bench tests, batch sessions
+    meter_tests_check = "meter_tests.check"          # the checker (核验员): another metering technician
+    documents_issue = "documents.issue"              # approve and issue certificates and notices
+    documents_view = "documents.view"
+    meter_checks = "meter_checks.record"             # weekly in-home sample and visits
+    meter_checks_view = "meter_checks.view"          # the ledger (台账)
+    lab_cases = "lab_cases.manage"                   # complaint verifications: removal, hand-over
+    lab_cases_view = "lab_cases.view"
     # hse (registers, training, nonconformities)
+    hse_view = "hse.view"                   # read the registers, targets, training, nonconformities
+    hse_manage = "hse.manage"               # write registers, review observations, run CAPA and self-inspections
+    hse_report = "hse.report"               # report a hazard/aspect observation; raise a field nonconformity
+    nonconformity_approve = "hse.nc_approve"  # approve the closure of a nonconformity
+    training_manage = "hse.training"        # training sessions, requirements, publicity campaigns
 
 
 ALL_ROLES = frozenset(Role)
@@ -74,10 +96,34 @@ WHO_MAY: dict[P, frozenset[Role]] = {
     P.meters_edit: frozenset({Role.director, Role.station_chief, Role.card_clerk}) | METERING,
     P.audit_view: frozenset({Role.director}),
     # dispatch
+    P.orders_view_all: frozenset({Role.director, Role.station_chief}),
+    P.orders_create: frozenset({Role.director, Role.station_chief}),
+    P.orders_assign: frozenset({Role.director, Role.station_chief}),
+    # The roles the role↔type table of dispatch/rules.py can assign to (meter readers only assist).
+    P.orders_work: frozenset({Role.repair_tech, Role.pipe_fitter, Role.metering_tech}),
+    P.custody_manage: frozenset({Role.director, Role.station_chief}),
+    P.followup_record: frozenset({Role.director, Role.station_chief}),
     # readings
     # inspections
     # metering
+    P.equipment_view: METERING | {Role.director},
+    P.equipment_manage: METERING,
+    # The lab is one shared bench: every metering person sees every test (the checker must).
+    P.meter_tests_view: METERING | {Role.director},
+    P.meter_tests_record: METERING,
+    P.meter_tests_check: frozenset({Role.metering_tech}),
+    P.documents_issue: frozenset({Role.metering_head}),
+    P.documents_view: METERING | {Role.director, Role.station_chief},
+    P.meter_checks: METERING,
+    P.meter_checks_view: METERING | {Role.director, Role.safety_officer},
+    P.lab_cases: METERING,
+    P.lab_cases_view: METERING | {Role.director, Role.station_chief},
     # hse
+    P.hse_view: ALL_ROLES,
+    P.hse_manage: frozenset({Role.safety_officer, Role.director}),
+    P.hse_report: ALL_ROLES,
+    P.nonconformity_approve: frozenset({Role.director}),
+    P.training_manage: frozenset({Role.safety_officer}),
 }
 
 GRANTS: dict[Role, frozenset[P]] = {
@@ -110,5 +156,6 @@ def permission_required(permission: P):
         def wrapped(*args, **kwargs):
             require(current_user, permission)
             return view(*args, **kwargs)
+        wrapped.required_permission = permission  # read by the access-matrix test
         return wrapped
     return decorator

@@ -1,9 +1,12 @@
-"""flask seed-demo, flask audit verify."""
+"""flask seed-demo, flask audit verify, flask backup, flask restore."""
+from pathlib import Path
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from fieldsvc import audit, clock
-from fieldsvc.core import demo
+from fieldsvc.core import backup, demo
 from fieldsvc.extensions import db
 
 
@@ -32,6 +35,31 @@ def verify():
     click.echo("audit trail intact")
 
 
+@click.command("backup")
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="Backup file (default instance/backups/fieldsvc-<timestamp>.<ext>).")
+@with_appcontext
+def backup_command(target):
+    """Back up the database (safe while the app runs)."""
+    if target is None:
+        ext = "sqlite" if db.engine.dialect.name == "sqlite" else "dump"
+        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+        target = Path(current_app.instance_path) / "backups" / f"fieldsvc-{stamp}.{ext}"
+    click.echo(f"backup written to {backup.backup(target)}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="This replaces every record in the database. Stop the app first. Continue?")
+@with_appcontext
+def restore_command(source):
+    """Restore the database from a backup made by `flask backup`."""
+    backup.restore(source)
+    click.echo(f"restored from {source}")
+
+
 def register(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
