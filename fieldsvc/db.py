@@ -3,8 +3,10 @@
 SQLite: WAL, foreign keys, a busy timeout, and write transactions opened with BEGIN IMMEDIATE so
 that two concurrent writers queue on the busy timeout instead of failing with "database is locked"
 when a deferred transaction tries to upgrade its lock. Read-only requests keep plain BEGIN so they
-never wait for the writer (WAL lets them read alongside it).
+never wait for the writer (WAL lets them read alongside it). CLI commands (imports, seeding) lock up
+front like writing requests, since they run beside the live app.
 """
+import click
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -13,7 +15,10 @@ READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def _wants_write_lock() -> bool:
-    return not (has_request_context() and request.method in READ_METHODS)
+    """Writing requests and CLI commands lock up front; reads, and plain scripts and tests, do not."""
+    if has_request_context():
+        return request.method not in READ_METHODS
+    return click.get_current_context(silent=True) is not None
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
