@@ -57,8 +57,9 @@ test-postgres:
 	  || { echo "PostgreSQL at $(TEST_DATABASE_URL) is unreachable: the PostgreSQL run cannot be skipped"; exit 1; }
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
-bench: setup
-	$(BIN)/python -m bench.run
+bench: setup  ## the city benchmark on SQLite and PostgreSQL (docs/BENCHMARKS.md)
+	$(BIN)/python -m bench.run --db sqlite
+	$(BIN)/python -m bench.run --db postgres
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

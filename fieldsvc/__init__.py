@@ -1,4 +1,5 @@
 """fieldsvc: the field-service app of a city gas utility's customer-service department."""
+import os
 from importlib import import_module
 from pathlib import Path
 
@@ -13,8 +14,9 @@ DOMAINS = ("core", "auth", "customers")
 
 def create_app(config: dict | None = None) -> Flask:
     """Application factory: config → extensions → domains (blueprints, API, CLI) → errors."""
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("FIELDSVC_INSTANCE_PATH") or ROOT / "instance"
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
-                instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"))
+                instance_path=str(instance))
     from fieldsvc import config as config_module
     from fieldsvc.jsonx import NumberJSONProvider
     config_module.load(app, config)

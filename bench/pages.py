@@ -1,0 +1,10 @@
+"""The key pages measured by `make bench`: (name, user or None, path). `{customer_id}` etc. are filled in
+from the seeded data by bench.run.resolve(). Domains add their key pages here."""
+
+KEY_PAGES = [
+    ("healthz (stack limit)", None, "/healthz"),
+    ("login page", None, "/login"),
+    ("home · director", "director", "/"),
+    ("customer search", "station_chief", "/customers/?q=幸福"),
+    ("customer page", "station_chief", "/customers/{customer_id}"),
+]

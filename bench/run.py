@@ -1,0 +1,190 @@
+"""`make bench`: build the city, serve it with gunicorn (3 workers), load the key pages at 8 concurrent
+clients, count SQL queries per page at small and city size, and print one Markdown table.
+
+    python -m bench.run [--db sqlite|postgres] [--size city|small] [--seconds 8] [--concurrency 8]
+
+PostgreSQL uses the database `bench` on 127.0.0.1 (created when missing). Results also go to
+bench/out/results-<db>.md; copy the table into docs/BENCHMARKS.md with the date and the machine.
+"""
+import argparse
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.http import Session, load
+from bench.pages import KEY_PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+PASSWORD = "fieldsvc-demo"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(db: str, size: str, out: Path) -> str:
+    if db == "sqlite":
+        path = out / f"{size}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+    name = f"bench_{size}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def env_for(url: str, out: Path) -> dict:
+    env = dict(os.environ, DATABASE_URL=url, FLASK_APP="wsgi", SECRET_KEY="bench-secret",
+               FIELDSVC_RATELIMIT_ENABLED="false")
+    env["FIELDSVC_INSTANCE_PATH"] = str(out / "instance")
+    return env
+
+
+def flask(env: dict, *args: str) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([str(VENV_BIN / "flask"), *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def resolve(url: str) -> dict:
+    """Ids the key pages need, read from the seeded database."""
+    from sqlalchemy import create_engine, text
+
+    from fieldsvc.config import normalise_db_url
+    engine = create_engine(normalise_db_url(url))
+    with engine.connect() as conn:
+        values = {"customer_id": conn.execute(text("SELECT id FROM customers ORDER BY id LIMIT 1 OFFSET 250")).scalar()}
+    engine.dispose()
+    return values
+
+
+def query_counts(url: str, ids: dict) -> dict[str, int]:
+    """SQL statements each key page issues, counted in-process on the same database."""
+    from sqlalchemy import event
+
+    from fieldsvc import create_app
+    from fieldsvc.extensions import db
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                      "INSTANCE_PATH": str(ROOT / "bench" / "out" / "instance")})
+    counts = {}
+    with app.app_context():
+        engine = db.engine
+        statements = []
+        listener = lambda *a, **k: statements.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        clients = {}
+        for name, user, path in KEY_PAGES:
+            client = clients.get(user)
+            if client is None:
+                client = clients[user] = app.test_client()
+                if user:
+                    client.post("/login", data={"username": user, "password": PASSWORD})
+                client.get(path.format(**ids))  # warm: first-use queries (e.g. loading the user) are not the page's
+            statements.clear()
+            client.get(path.format(**ids))
+            counts[name] = len(statements)
+        event.remove(engine, "before_cursor_execute", listener)
+        engine.dispose()
+    return counts
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    children = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
+    sizes = []
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            continue
+        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        sizes.append(kb / 1024)
+    return sizes
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-w", "3", "-b", f"127.0.0.1:{port}", "--log-level",
+                             "warning", "wsgi:app"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            if Session("127.0.0.1", port).request("GET", "/healthz")[0] == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("gunicorn did not come up")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--size", choices=["small", "city"], default="city")
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+
+    small_url = database_url(args.db, "small", out)
+    small_env = env_for(small_url, out)
+    flask(small_env, "db", "upgrade")
+    seed_small = flask(small_env, "seed-demo", "--size", "small")
+    small_counts = query_counts(small_url, resolve(small_url))
+
+    url = database_url(args.db, args.size, out) if args.size != "small" else small_url
+    env = env_for(url, out)
+    seed_city = seed_small
+    if args.size != "small":
+        flask(env, "db", "upgrade")
+        seed_city = flask(env, "seed-demo", "--size", args.size)
+    ids = resolve(url)
+    city_counts = query_counts(url, ids)
+
+    port = free_port()
+    proc = serve(env, port)
+    try:
+        results = [load(name, "127.0.0.1", port, path.format(**ids), (user, PASSWORD) if user else None,
+                        args.concurrency, args.seconds) for name, user, path in KEY_PAGES]
+        rss = worker_rss_mb(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+    baseline = results[0].throughput
+    lines = [
+        f"Run {time.strftime('%Y-%m-%d %H:%M')} · {args.db} · size {args.size} · gunicorn 3 workers · "
+        f"{args.concurrency} concurrent clients · {args.seconds:g} s per page · {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores",
+        "",
+        "| page | req/s | % of healthz | p50 ms | p95 ms | errors | SQL small | SQL city | bytes | gzip bytes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(f"| {r.name} | {r.throughput:.0f} | {100 * r.throughput / baseline:.0f} % | {r.p50:.1f} | "
+                     f"{r.pct(0.95):.1f} | {r.errors} | {small_counts[r.name]} | {city_counts[r.name]} | "
+                     f"{r.bytes_raw} | {r.bytes_gzip} |")
+    lines += ["", f"Seeding: small {seed_small:.1f} s, {args.size} {seed_city:.1f} s. "
+              f"Worker RSS after the run: {', '.join(f'{m:.0f} MB' for m in rss)}."]
+    text = "\n".join(lines)
+    print(text)
+    (out / f"results-{args.db}.md").write_text(text + "\n")
+    failed = [r.name for r in results if r.errors]
+    if failed:
+        print(f"ERRORS on: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
