@@ -44,16 +44,6 @@ def _headers(response):
     return response
 
 
-def _forget_cached_user():
-    """Each request decides who is calling from its own cookie or token.
-
-    `g` lives on the app context; when one is already pushed (tests, CLI scripts issuing requests)
-    Flask reuses it, and Flask-Login's cached user would leak from one request into the next.
-    """
-    g.pop("_login_user", None)
-    g.pop("auth_via_token", None)
-
-
 def init_app(app) -> None:
     # "basic": a changed IP or user agent marks the session non-fresh but keeps the user logged in,
     # so a phone moving between mobile networks and Wi-Fi is not thrown out mid-job.
@@ -63,5 +53,4 @@ def init_app(app) -> None:
     login_manager.user_loader(_load_user)
     login_manager.request_loader(_load_from_request)
     login_manager.unauthorized_handler(_unauthorized)
-    app.before_request(_forget_cached_user)
     app.after_request(_headers)

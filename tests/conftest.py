@@ -10,6 +10,8 @@ import re
 from datetime import date
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from fieldsvc import create_app
@@ -38,9 +40,29 @@ def make_test_config(url: str, instance_path) -> dict:
     }
 
 
+class FreshGClient(FlaskClient):
+    """A test client whose every request gets a fresh `g`.
+
+    Tests keep one app context pushed (so test code and requests share the session), and Flask reuses
+    it for each test-client request. Flask-Login (the user) and Flask-Babel (the locale) cache in `g`,
+    so without this a second client in a test would act as whoever made the first request. In
+    production every request has its own app context, hence its own `g`: this restores that.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # e.g. a thread: the request pushes its own context and `g`
+            return super().open(*args, **kwargs)
+        g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     app = create_app(make_test_config(_database_url(tmp_path_factory), tmp_path_factory.mktemp("instance")))
+    app.test_client_class = FreshGClient
     with app.app_context():
         _db.drop_all()
         _drop_alembic_version()

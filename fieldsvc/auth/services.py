@@ -21,7 +21,7 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 PASSWORD_MESSAGES = {
     "too_short": lambda: _("At least %(n)d characters.", n=rules.MIN_PASSWORD_LENGTH),
-    "letters_and_digits": lambda: _("Use both letters and digits."),
+    "letters_and_digits": lambda: _("Mix letters with digits or symbols."),
     "contains_username": lambda: _("Must not contain the username."),
 }
 

@@ -59,7 +59,11 @@ def change_password():
         services.change_own_password(current_user, form.get("current_password", ""), form.get("new_password", ""))
     except Invalid as exc:
         db.session.rollback()
-        return render_template("auth/profile.html", errors=exc.errors,
+        # The service names the policy errors "password"; on this form that field is new_password.
+        errors = dict(exc.errors)
+        if "password" in errors:
+            errors.setdefault("new_password", []).extend(errors.pop("password"))
+        return render_template("auth/profile.html", errors=errors,
                                qualification_status=services.qualification_status), 422
     db.session.commit()
     login_user(current_user._get_current_object())  # the session token rotated: keep this device in

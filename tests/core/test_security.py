@@ -2,7 +2,7 @@
 import pytest
 
 from fieldsvc import create_app
-from fieldsvc.extensions import db
+from fieldsvc.extensions import db, limiter
 from tests.conftest import make_test_config
 
 
@@ -16,6 +16,9 @@ def limited_app(app, tmp_path):
     yield limited
     with limited.app_context():
         db.engine.dispose()
+    # The limiter is one extension object: switch it back off for the rest of the session.
+    limiter.reset()
+    limiter.enabled = False
 
 
 def test_login_throttled_per_username_across_addresses(staff, limited_app):
