@@ -1,7 +1,7 @@
 """Language and time zone selection, and locale-aware formatting helpers for templates."""
 from decimal import Decimal
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -9,6 +9,8 @@ from flask_login import current_user
 def select_locale() -> str:
     """The user's chosen language, else the session's (chosen before login), else Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and scripts: the configured default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in languages:
         return user_locale
