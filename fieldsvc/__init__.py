@@ -21,6 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
     from fieldsvc.jsonx import NumberJSONProvider
     config_module.load(app, config)
     app.json = NumberJSONProvider(app)
+    if app.config["PROXIES"]:  # behind nginx: trust its X-Forwarded-For/-Proto (HTTPS, client address)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"])
     _init_extensions(app)
     from fieldsvc import api, errors
     for name in DOMAINS:

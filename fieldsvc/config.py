@@ -15,6 +15,7 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "zh_CN"
     LANGUAGES = ["zh_CN", "en"]
     SECURE_COOKIES = False  # set true behind HTTPS
+    PROXIES = 0  # number of reverse proxies in front (nginx: 1) whose X-Forwarded-* headers are trusted
     SESSION_LIFETIME_HOURS = 12
     API_TOKEN_HOURS = 12
     LOGIN_RATE_LIMIT = "10 per minute"
