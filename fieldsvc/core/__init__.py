@@ -2,6 +2,7 @@
 
 
 def init_app(app) -> None:
-    from fieldsvc.core import cli, views
+    from fieldsvc.core import cli, pwa, views
     app.register_blueprint(views.bp)
+    app.register_blueprint(pwa.bp)
     cli.register(app)
