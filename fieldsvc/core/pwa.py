@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 
 bp = Blueprint("pwa", __name__)
 
-SHELL_FILES = ("css/app.css", "js/app.js", "icons/icon.svg", "icons/sprite.svg", "icons/icon-192.png")
+SHELL_FILES = ("css/app.css", "js/app.js", "js/outbox-db.js", "js/outbox-page.js", "icons/icon.svg",
+               "icons/sprite.svg", "icons/icon-192.png")
 
 
 @cache

@@ -2,6 +2,7 @@
 // The server replaces __VERSION__ with a hash of the static files, so every deploy gets fresh caches
 // and old ones are deleted on activation (no stale-cache trap).
 "use strict";
+importScripts("/static/js/outbox-db.js");
 const VERSION = "__VERSION__";
 const SHELL_CACHE = "shell-" + VERSION;
 const PAGE_CACHE = "pages-" + VERSION;
@@ -49,9 +50,87 @@ async function page(request) {
   }
 }
 
+// --- the outbox: a form post that fails for want of signal is kept and sent later, exactly once --------
+
+async function postForm(request) {
+  const copy = request.clone();
+  try {
+    return await fetch(request);
+  } catch (err) {
+    const form = await copy.formData();
+    const clientId = form.get("client_id");
+    if (!clientId) return caches.match(OFFLINE_URL); // only forms made for offline use are kept
+    const fields = [];
+    for (const [name, value] of form.entries()) fields.push([name, value]);
+    await OutboxDB.put({ client_id: clientId, action: request.url, fields: fields, title: form.get("_title") || "",
+                         created: Date.now(), state: "pending", message: "" });
+    if (self.registration.sync) self.registration.sync.register("outbox").catch(() => {});
+    await notify();
+    return Response.redirect("/outbox", 303);
+  }
+}
+
+let flushing = null;
+
+function flush() {
+  // One flush at a time: items are deleted only after the server confirmed them.
+  if (!flushing) flushing = sendAll().finally(() => { flushing = null; return notify(); });
+  return flushing;
+}
+
+async function sendAll() {
+  const items = (await OutboxDB.all()).filter((i) => i.state === "pending" || i.state === "login");
+  if (!items.length) return;
+  let token;
+  try {
+    const r = await fetch("/sync/csrf", { credentials: "same-origin", cache: "no-store" });
+    if (r.redirected || !r.ok) { // the session ended: keep everything, ask for a login
+      await Promise.all(items.map((i) => OutboxDB.update(i.client_id, { state: "login" })));
+      return;
+    }
+    token = (await r.json()).csrf_token;
+  } catch (err) {
+    return; // still no signal
+  }
+  for (const item of items) {
+    const body = new FormData();
+    for (const [name, value] of item.fields) if (name !== "csrf_token") body.append(name, value);
+    body.append("csrf_token", token);
+    let r;
+    try {
+      r = await fetch(item.action, { method: "POST", body: body, credentials: "same-origin" });
+    } catch (err) {
+      return; // the signal went again: the rest waits
+    }
+    if (r.redirected && new URL(r.url).pathname === "/login") {
+      await OutboxDB.update(item.client_id, { state: "login" });
+    } else if (r.ok) {
+      await OutboxDB.remove(item.client_id); // confirmed by the server (a replay is answered the same way)
+    } else if (r.status === 409) {
+      await OutboxDB.update(item.client_id, { state: "conflict" });
+    } else if (r.status >= 400 && r.status < 500) {
+      await OutboxDB.update(item.client_id, { state: "rejected", message: String(r.status) });
+    } // 5xx: the server is in trouble; keep the item pending and try again later
+  }
+}
+
+async function notify() {
+  const items = await OutboxDB.all();
+  const clients = await self.clients.matchAll({ includeUncontrolled: true });
+  clients.forEach((c) => c.postMessage({ type: "outbox", count: items.length }));
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") event.waitUntil(flush());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return; // writes go to the network (the outbox keeps them when offline)
+  if (request.method === "POST" && request.mode === "navigate") {
+    event.respondWith(postForm(request));
+    return;
+  }
+  if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (isStatic(url)) {
     event.respondWith(fromCacheFirst(request));
@@ -62,4 +141,6 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "forget-pages") caches.delete(PAGE_CACHE);
+  if (event.data === "flush") event.waitUntil(flush());
+  if (event.data === "count") event.waitUntil(notify());
 });

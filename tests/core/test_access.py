@@ -24,7 +24,9 @@ SERVICE_CHECKED: dict[str, object] = {
     "core.home": LOGIN,
     "auth.profile": LOGIN,
     "auth.change_password": LOGIN,
-    "uploads.serve": LOGIN,  # then the record's own visibility rule: 404 when not allowed
+    "uploads.serve": LOGIN,
+    "sync.outbox": LOGIN,
+    "sync.csrf_token": LOGIN,  # then the record's own visibility rule: 404 when not allowed
     "customers.index": P.customers_view,
     "customers.show": P.customers_view,
     "customers.meter": P.customers_view,
