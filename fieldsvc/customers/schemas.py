@@ -123,3 +123,9 @@ class MeterRemoval(BaseSchema):
     removed_on = fields.Date(required=True)
     final_reading = fields.Decimal(validate=rng(0), places=3)
     reason = fields.String(required=True, validate=length(200, 1))
+
+
+class ApplianceSyncIn(ClientIdMixin, ApplianceIn):
+    """An appliance recorded on the phone (offline sync): the customer travels with it."""
+
+    customer_id = fields.Integer(required=True)

@@ -240,6 +240,12 @@ def add_appliance(actor, customer: Customer, data: dict) -> Appliance:
     return appliance
 
 
+def add_appliance_by_id(actor, data: dict) -> Appliance:
+    """add_appliance for callers that carry the customer's id in the data (API, offline sync)."""
+    data = dict(data)
+    return add_appliance(actor, get_customer(actor, data.pop("customer_id")), data)
+
+
 def appliance_expired(appliance: Appliance) -> bool:
     return rules.appliance_expired(appliance.kind, appliance.customer.gas, appliance.sold_on, clock.today())
 

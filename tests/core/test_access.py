@@ -26,7 +26,8 @@ SERVICE_CHECKED: dict[str, object] = {
     "auth.change_password": LOGIN,
     "uploads.serve": LOGIN,
     "sync.outbox": LOGIN,
-    "sync.csrf_token": LOGIN,  # then the record's own visibility rule: 404 when not allowed
+    "sync.csrf_token": LOGIN,
+    "sync_api.Sync": LOGIN,  # then each item's own service check  # then the record's own visibility rule: 404 when not allowed
     "customers.index": P.customers_view,
     "customers.show": P.customers_view,
     "customers.meter": P.customers_view,
