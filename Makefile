@@ -38,7 +38,7 @@ $(VENV)/.stamp-deps: pyproject.toml
 	touch $@
 
 translations:  ## compile the zh_CN and en catalogs (.po → .mo)
-	$(BIN)/pybabel compile -q -d fieldsvc/translations
+	$(BIN)/pybabel -q compile -d fieldsvc/translations
 
 babel-extract:
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fieldsvc/translations/messages.pot .

@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["PROXIES"]:  # behind nginx: trust its X-Forwarded-For/-Proto (HTTPS, client address)
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"])
+    _bound_ids(app)
     _init_extensions(app)
     from fieldsvc import api, errors
     for name in DOMAINS:
@@ -31,6 +32,18 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     errors.register(app)
     return app
+
+
+def _bound_ids(app: Flask) -> None:
+    """<int:…> in URLs only matches ids a database column can hold: 2**31 and above is a plain 404."""
+    from werkzeug.routing import IntegerConverter
+
+    class IdConverter(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def _init_extensions(app: Flask) -> None:

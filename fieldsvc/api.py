@@ -7,6 +7,7 @@ from flask import g, request
 from flask_login import current_user
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
+from marshmallow import Schema, fields
 
 from fieldsvc.errors import NotAuthenticated, handle_http_error
 from fieldsvc.extensions import csrf
@@ -15,7 +16,16 @@ PUBLIC_ENDPOINTS = {"auth_api.Token", "api-docs.openapi_json"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+class ApiError(Schema):
+    """API.md's error body: {"error": "..."}, or {"errors": {"field": ["message", ...]}} for 422."""
+
+    error = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
 class FieldsvcApi(Api):
+    ERROR_SCHEMA = ApiError  # what the OpenAPI document promises for every error response
+
     def handle_http_exception(self, error):
         # One error format for the whole app (errors.py), not smorest's own.
         return handle_http_error(error)

@@ -6,6 +6,7 @@ JSON shape per API.md: {"error": "..."} or, for 422, {"errors": {"field": ["mess
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -114,6 +115,13 @@ def _webargs_errors(exc: HTTPException) -> dict:
     return flat or {"_schema": [exc.description or "invalid"]}
 
 
+def handle_out_of_range(exc: Exception):
+    """A number too large for its column reached the database: the input's fault, not ours."""
+    from fieldsvc.extensions import db
+    db.session.rollback()
+    return handle_domain_error(Invalid(_("A number is out of range.")))
+
+
 def handle_unexpected(exc: Exception):
     from flask import current_app
     current_app.logger.exception("unhandled error", exc_info=exc)
@@ -126,5 +134,7 @@ def handle_unexpected(exc: Exception):
 def register(app) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(DataError, handle_out_of_range)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)
