@@ -53,6 +53,7 @@ class P(StrEnum):
     meters_edit = "meters.edit"        # register meters, install and remove them
     audit_view = "audit.view"
     # dispatch (work orders)
+    orders_view = "orders.view"            # open order pages: dispatchers any, technicians their own (404 else)
     orders_view_all = "orders.view_all"    # the board: every order, every technician's load
     orders_create = "orders.create"        # take a call: create an order (form or API)
     orders_assign = "orders.assign"        # assign, reassign, cancel and close orders
@@ -60,7 +61,29 @@ class P(StrEnum):
     custody_manage = "custody.manage"      # issue tools and parts to technicians, take returns
     followup_record = "followup.record"    # record the follow-up call (satisfaction, comments)
     # readings (routes, readings, bills, arrears)
+    routes_open = "routes.open"              # open route sheets and meter readings (readers: their own routes)
+    routes_view = "routes.view"              # every route, its progress, every reader's readings and bills
+    routes_manage = "routes.manage"          # create routes, add/remove stops, assign readers
+    routes_work = "routes.work"              # read one's own routes: stops in order, reorder, arrears at the door
+    readings_record = "readings.record"      # record readings and skips (readers: own routes only)
+    readings_review = "readings.review"      # approve or send back flagged readings, resolve skips
+    meter_change = "readings.meter_change"   # final reading of the old meter, start reading of the new
+    tampering_view = "readings.tampering"    # the list of suspected bypass / tampering
+    tariffs_view = "tariffs.view"
+    tariffs_manage = "tariffs.manage"        # a new price list (tariff version)
+    bills_view = "bills.view"                # bills and arrears of customers on one's own routes
+    bills_view_all = "bills.view_all"        # every customer's bills and arrears
+    arrears_collect = "arrears.collect"      # record payment, promise or notice at the door
+    suspension_approve = "suspension.approve"  # approve a suspension; record shut-off and restoration
+    billing_export = "billing.export"        # CSV export for the billing system, history import
     # inspections (household safety, hazards, pressure)
+    inspections_plan = "inspections.plan"          # the plan: due/overdue, batches, refusals, long-term list
+    inspections_record = "inspections.record"      # record a visit (completed, refused, nobody home)
+    inspections_view = "inspections.view"          # any customer's safety archive, inspections, hazards
+    hazards_view_all = "hazards.view_all"          # every hazard; the escalated (overdue) list
+    hazards_rectify = "hazards.rectify"            # before/after photos of one's own rectification order
+    hazards_recheck = "hazards.recheck"            # the re-check that closes a rectified hazard
+    pressure_sampling = "pressure.sampling"        # end-of-line points, the daily draw, review and report
     # metering (bench tests, documents, equipment)
     equipment_view = "equipment.view"
     equipment_manage = "equipment.manage"            # register bench standards, renew calibrations
@@ -79,6 +102,16 @@ class P(StrEnum):
     hse_report = "hse.report"               # report a hazard/aspect observation; raise a field nonconformity
     nonconformity_approve = "hse.nc_approve"  # approve the closure of a nonconformity
     training_manage = "hse.training"        # training sessions, requirements, publicity campaigns
+    # complaints (customer requests and complaints, 首问负责制)
+    complaints_intake = "complaints.intake"      # take a request or complaint (hotline, counter, field)
+    complaints_handle = "complaints.handle"      # judge, route, investigate, resolve, confirm, follow up
+    complaints_approve = "complaints.approve"    # approve the chosen solution; raise improvement actions
+    complaints_view_all = "complaints.view_all"  # every complaint, the overdue list, the monthly analysis
+    # cardsales (IC-card gas sales desk)
+    card_sell = "cardsales.sell"                        # the desk: sell, write cards, reverse own unwritten sales, close own day
+    card_manage = "cardsales.cards"                     # issue cards, reissue a lost card, carry volume to a new meter
+    card_sales_view = "cardsales.view"                  # the desk read-only: cards, sales, receipts, days
+    card_reversal_approve = "cardsales.reversal_approve"  # approve or reject the reversal of a confirmed sale
 
 
 ALL_ROLES = frozenset(Role)
@@ -96,6 +129,8 @@ WHO_MAY: dict[P, frozenset[Role]] = {
     P.meters_edit: frozenset({Role.director, Role.station_chief, Role.card_clerk}) | METERING,
     P.audit_view: frozenset({Role.director}),
     # dispatch
+    P.orders_view: frozenset({Role.director, Role.station_chief, Role.repair_tech, Role.pipe_fitter,
+                              Role.metering_tech}),
     P.orders_view_all: frozenset({Role.director, Role.station_chief}),
     P.orders_create: frozenset({Role.director, Role.station_chief}),
     P.orders_assign: frozenset({Role.director, Role.station_chief}),
@@ -104,7 +139,31 @@ WHO_MAY: dict[P, frozenset[Role]] = {
     P.custody_manage: frozenset({Role.director, Role.station_chief}),
     P.followup_record: frozenset({Role.director, Role.station_chief}),
     # readings
+    P.routes_open: frozenset({Role.director, Role.station_chief, Role.statistician, Role.meter_reader}),
+    P.routes_view: frozenset({Role.director, Role.station_chief, Role.statistician}),
+    P.routes_manage: frozenset({Role.director, Role.station_chief}),
+    P.routes_work: frozenset({Role.meter_reader}),
+    P.readings_record: frozenset({Role.meter_reader, Role.station_chief}),
+    P.readings_review: frozenset({Role.station_chief}),
+    P.meter_change: frozenset({Role.station_chief}),
+    P.tampering_view: frozenset({Role.safety_officer, Role.station_chief, Role.director}),
+    P.tariffs_view: ALL_ROLES,
+    P.tariffs_manage: frozenset({Role.director}),
+    P.bills_view: frozenset({Role.director, Role.station_chief, Role.statistician, Role.card_clerk,
+                             Role.meter_reader}),
+    P.bills_view_all: frozenset({Role.director, Role.station_chief, Role.statistician, Role.card_clerk}),
+    P.arrears_collect: frozenset({Role.meter_reader, Role.station_chief}),
+    P.suspension_approve: frozenset({Role.station_chief}),
+    P.billing_export: frozenset({Role.director, Role.station_chief, Role.statistician}),
     # inspections
+    P.inspections_plan: frozenset({Role.safety_officer, Role.director}),
+    P.inspections_record: frozenset({Role.repair_tech, Role.meter_reader, Role.safety_officer}),
+    P.inspections_view: frozenset({Role.director, Role.safety_officer, Role.station_chief, Role.repair_tech,
+                                   Role.meter_reader}),
+    P.hazards_view_all: frozenset({Role.safety_officer, Role.director, Role.station_chief}),
+    P.hazards_rectify: frozenset({Role.pipe_fitter}),
+    P.hazards_recheck: frozenset({Role.safety_officer, Role.repair_tech}),
+    P.pressure_sampling: frozenset({Role.station_chief}),
     # metering
     P.equipment_view: METERING | {Role.director},
     P.equipment_manage: METERING,
@@ -124,6 +183,16 @@ WHO_MAY: dict[P, frozenset[Role]] = {
     P.hse_report: ALL_ROLES,
     P.nonconformity_approve: frozenset({Role.director}),
     P.training_manage: frozenset({Role.safety_officer}),
+    # complaints
+    P.complaints_intake: ALL_ROLES,
+    P.complaints_handle: frozenset({Role.director, Role.station_chief}),
+    P.complaints_approve: frozenset({Role.director}),
+    P.complaints_view_all: frozenset({Role.director, Role.station_chief, Role.statistician}),
+    # cardsales
+    P.card_sell: frozenset({Role.card_clerk}),
+    P.card_manage: frozenset({Role.card_clerk}),
+    P.card_sales_view: frozenset({Role.card_clerk, Role.director, Role.station_chief, Role.statistician}),
+    P.card_reversal_approve: frozenset({Role.station_chief, Role.director}),
 }
 
 GRANTS: dict[Role, frozenset[P]] = {

@@ -6,6 +6,7 @@ twice adds nothing. Bulk inserts keep `--size city` (50,000 customers) fast enou
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 from flask import current_app
 from sqlalchemy import func, insert, select
@@ -66,8 +67,25 @@ def seed(size: str = "small", today: date | None = None) -> dict:
     added = {"districts": _districts(), "users": _staff(rnd, today)}
     added.update(_customers(rnd, SIZES[size], today))
     added["stock_meters"] = _stock_meters(rnd, STOCK_METERS[size], today)
+    added.update(_domain_demos(rnd, today, size))
     if any(added.values()):
         audit.record(None, "demo.seed", "system", None, size=size, added=added)
+    return added
+
+
+def _domain_demos(rnd: random.Random, today: date, size: str) -> dict:
+    """Each installed domain that has `demo.seed_demo(rnd, today, size)` adds its own records, in the
+    order of DOMAINS (dispatch before the domains whose records point at work orders)."""
+    from fieldsvc import DOMAINS
+    added = {}
+    for name in DOMAINS:
+        try:
+            module = import_module(f"fieldsvc.{name}.demo")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "seed_demo"):
+            result = module.seed_demo(random.Random(f"{name}-{rnd.random()}"), today, size)
+            added.update(result if isinstance(result, dict) else {name: result})
     return added
 
 

@@ -9,7 +9,8 @@ from fieldsvc.permissions import P, can
 
 
 def home_summary(actor) -> dict:
-    summary = {"qualifications": auth_services.expiring_qualifications(actor)}
+    from fieldsvc.core.home import cards_for
+    summary = {"qualifications": auth_services.expiring_qualifications(actor), "cards": cards_for(actor)}
     if can(actor, P.customers_view):
         stmt = select(func.count(Customer.id))
         if actor.district_id and actor.role == "station_chief":

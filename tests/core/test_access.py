@@ -27,7 +27,16 @@ SERVICE_CHECKED: dict[str, object] = {
     "uploads.serve": LOGIN,
     "sync.outbox": LOGIN,
     "sync.csrf_token": LOGIN,
-    "sync_api.Sync": LOGIN,  # then each item's own service check  # then the record's own visibility rule: 404 when not allowed
+    "sync_api.Sync": LOGIN,  # then each item's own service check
+    "readings_api.Readings": {"POST": P.readings_record},
+    "readings_api.MeterReadings": P.routes_open,
+    "readings_api.ApproveReading": P.readings_review,
+    "readings_api.SendBackReading": P.readings_review,
+    "readings_api.Routes": {"GET": P.routes_open, "POST": P.routes_manage},
+    "readings_api.RouteItem": {"GET": P.routes_open, "PATCH": P.routes_manage},
+    "readings_api.Tariffs": {"GET": P.tariffs_view, "POST": P.tariffs_manage},
+    "readings_api.Bills": P.bills_view,
+    "readings_api.BillItem": P.bills_view,  # then the record's own visibility rule: 404 when not allowed
     "customers.index": P.customers_view,
     "customers.show": P.customers_view,
     "customers.meter": P.customers_view,

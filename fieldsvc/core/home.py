@@ -1,0 +1,38 @@
+"""Cards on the role home pages. Domains add theirs from init_app, so the home page shows each role the
+work waiting for it without core knowing every domain."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fieldsvc.permissions import P, can
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    name: str
+    template: str  # rendered with `card` = what data() returned
+    data: Callable  # (actor) -> dict, or None to show nothing
+    permission: P | None = None
+    roles: frozenset[str] | None = None  # None: every role that has the permission
+    order: int = 50
+
+
+CARDS: list[HomeCard] = []
+
+
+def add(card: HomeCard) -> None:
+    if all(c.name != card.name for c in CARDS):
+        CARDS.append(card)
+        CARDS.sort(key=lambda c: c.order)
+
+
+def cards_for(actor) -> list[tuple[str, dict]]:
+    shown = []
+    for card in CARDS:
+        if card.roles is not None and actor.role not in card.roles:
+            continue
+        if card.permission is not None and not can(actor, card.permission):
+            continue
+        data = card.data(actor)
+        if data is not None:
+            shown.append((card.template, data))
+    return shown

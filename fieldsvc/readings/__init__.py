@@ -1,0 +1,36 @@
+"""Meter reading on routes, tiered tariffs and bills, arrears collection (RULES.md §3–4)."""
+
+
+def init_app(app) -> None:
+    from fieldsvc import api, nav, uploads
+    from fieldsvc.customers.services import TIMELINE_SOURCES
+    from fieldsvc.permissions import P
+    from fieldsvc.readings import labels, models  # noqa: F401
+    from fieldsvc.readings.api import blp
+    from fieldsvc.readings.cli import readings_cli
+    from fieldsvc.readings.services import arrears, review
+    from fieldsvc.readings.timeline import customer_events
+    from fieldsvc.readings.views import bp
+
+    labels.register()
+    app.register_blueprint(bp)
+    api.register(blp)
+    app.cli.add_command(readings_cli)
+    uploads.register_visibility("reading", review.reading_visible)
+    uploads.register_visibility("reading_skip", review.skip_visible)
+    uploads.register_visibility("arrears_case", arrears.case_visible)
+    if customer_events not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(customer_events)
+    nav.add(nav.NavItem("readings.my_route", nav._l("My route"), "route", P.routes_work, order=15))
+    nav.add(nav.NavItem("readings.review", nav._l("Readings review"), "route", P.readings_review, order=25))
+    nav.add(nav.NavItem("readings.routes", nav._l("Routes"), "route", P.routes_view, order=26, tab=False))
+    nav.add(nav.NavItem("readings.arrears", nav._l("Arrears"), "card", P.bills_view_all, order=27, tab=False))
+    nav.add(nav.NavItem("readings.tampering", nav._l("Suspected tampering"), "shield", P.tampering_view,
+                        order=28, tab=False))
+    nav.add(nav.NavItem("readings.tariffs", nav._l("Tariffs"), "chart", P.tariffs_view, order=90, tab=False))
+    from fieldsvc.core import home
+    from fieldsvc.readings.services import routes
+    home.add(home.HomeCard("readings.reader", "readings/_home_reader.html", routes.reader_today,
+                           P.routes_work, order=10))
+    home.add(home.HomeCard("readings.review", "readings/_home_review.html", review.counts,
+                           P.readings_review, roles=frozenset({"station_chief"}), order=30))

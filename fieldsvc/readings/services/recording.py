@@ -1,0 +1,141 @@
+"""Recording readings: every value goes through the rules of RULES.md §3 before it is stored.
+
+A refused reading raises `ReadingRefused` (a 422 whose message starts with the anomaly code) and
+stores nothing; the page keeps the typed value and, for a spike or a negative reading, asks for a
+confirmation with a reason and a photo of the register.
+"""
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from fieldsvc import audit, clock, uploads
+from fieldsvc.customers.models import Meter
+from fieldsvc.errors import Invalid
+from fieldsvc.extensions import db
+from fieldsvc.permissions import P, require
+from fieldsvc.readings import rules
+from fieldsvc.readings.models import Reading
+from fieldsvc.readings.services import access, billing, history
+
+CODE_MESSAGES = {
+    rules.Code.too_many_digits: lambda d: _(
+        "The register has only %(digits)d digits: this is not a value it can show.", **d),
+    rules.Code.not_after_previous: lambda d: _(
+        "The reading time must be later than the previous reading (%(when)s).", **d),
+    rules.Code.estimate_limit: lambda d: _(
+        "This meter was estimated twice in a row. A third estimate is not allowed: the meter must be read on site."),
+    rules.Code.negative: lambda d: _(
+        "The value is lower than the previous reading (%(previous)s). Read the register again; if it is right, "
+        "confirm with a reason and a photo of the register.", **d),
+    rules.Code.implausible: lambda d: _(
+        "That is %(flow)s m³/h since the previous reading, more than this meter can pass (%(qmax)s m³/h). "
+        "It is probably a misread: read the register again.", **d),
+    rules.Code.spike: lambda d: _(
+        "%(per_day)s m³ a day is more than 3 times this meter's usual %(mean)s m³ a day. Read the register "
+        "again; if it is right, confirm with a reason and a photo of the register.", **d),
+}
+
+
+FUTURE_SLACK = timedelta(minutes=10)  # a phone clock a few minutes ahead is not "the future"
+
+
+class ReadingRefused(Invalid):
+    """A reading the rules refuse; `code` is the anomaly code, `confirmable` whether a confirmation helps."""
+
+    def __init__(self, code: str, field: str, detail: dict):
+        self.code = code
+        self.confirmable = code in rules.CONFIRMABLE
+        super().__init__({field: [f"{code}: {CODE_MESSAGES[code](detail)}"]})
+
+
+def _refuse(outcome: rules.Outcome, ctx: rules.Context) -> ReadingRefused:
+    detail = dict(outcome.detail)
+    if outcome.rejected == rules.Code.not_after_previous:
+        detail["when"] = format_datetime(ctx.previous.at, "short")
+    return ReadingRefused(outcome.rejected, outcome.field, detail)
+
+
+def meter_readings(actor, meter_id: int, page: int = 1, per_page: int = 50) -> tuple[list[Reading], int]:
+    """Every reading of the meter, sent-back ones included, newest first (readers: own routes only)."""
+    require(actor, P.routes_open)
+    access.visible_meter(actor, meter_id)
+    stmt = select(Reading).where(Reading.meter_id == meter_id)
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    rows = db.session.execute(stmt.order_by(Reading.read_at.desc(), Reading.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page)).scalars()
+    return list(rows), total
+
+
+def meter_for_recording(actor, meter_id: int) -> Meter:
+    """The meter if the actor may read it (readers: only meters on their own routes → else 404)."""
+    require(actor, P.readings_record)
+    meter = access.visible_meter(actor, meter_id)
+    if meter.customer_id is None:
+        raise Invalid({"meter_id": [_("This meter is not installed at a customer.")]})
+    return meter
+
+
+def record_reading(actor, meter_id: int, data: dict, photo: bytes | None = None,
+                   require_photo: bool = False) -> Reading:
+    """data: value, read_at (aware; default now), kind (actual|estimated|self), confirm, reason, route_id,
+    source. A confirmed spike or negative needs a reason (and a photo when `require_photo`, on the phone)."""
+    meter = meter_for_recording(actor, meter_id)
+    kind = data.get("kind") or rules.Kind.actual
+    read_at = data.get("read_at") or clock.now()
+    if read_at > clock.now() + FUTURE_SLACK:
+        raise Invalid({"read_at": [_("The reading time is in the future.")]})
+    past = history.for_meter(meter)
+    confirmed = bool(data.get("confirm"))
+    outcome = rules.check_reading(Decimal(data["value"]), read_at, kind, past.context, confirmed,
+                                  past.recent_kinds)
+    if not outcome.accepted:
+        raise _refuse(outcome, past.context)
+    confirmed_codes = set(outcome.anomalies) & rules.CONFIRMABLE
+    if confirmed_codes:
+        _check_confirmation(data, photo, require_photo)
+    reading = store(actor, meter, data, kind, read_at, outcome)
+    if photo:
+        reading.photo_id = uploads.save_image(actor, photo, entity="reading", entity_id=reading.id,
+                                              field="photo").id
+    return finish(actor, reading)
+
+
+def _check_confirmation(data: dict, photo: bytes | None, require_photo: bool) -> None:
+    errors = {}
+    if not (data.get("reason") or "").strip():
+        errors["reason"] = [_("Say why the reading is right (for example: re-read, new heater).")]
+    if require_photo and not photo:
+        errors["photo"] = [_("Take a photo of the register.")]
+    if errors:
+        raise Invalid(errors)
+
+
+def store(actor, meter: Meter, data: dict, kind: str, read_at: datetime, outcome: rules.Outcome) -> Reading:
+    """Insert a reading the rules accepted: pending when flagged, else accepted. Flushes and audits."""
+    read_on = clock.business_date(read_at)
+    reading = Reading(meter_id=meter.id, customer_id=meter.customer_id, route_id=data.get("route_id"),
+                      cycle=rules.cycle_of(read_on), read_at=read_at, read_on=read_on,
+                      value=Decimal(data["value"]), kind=kind, consumption_m3=outcome.consumption,
+                      anomalies=",".join(outcome.anomalies),
+                      status="pending" if outcome.anomalies else "accepted",
+                      source=data.get("source") or "field", reason=data.get("reason") or None,
+                      recorded_by=getattr(actor, "id", None))
+    if reading.route_id is None:
+        route = access.meter_route(meter.id)
+        reading.route_id = route.id if route else None
+    db.session.add(reading)
+    db.session.flush()
+    audit.record(actor, "reading.record", "meter", meter.id, reading_id=reading.id, value=reading.value,
+                 kind=kind, consumption_m3=reading.consumption_m3, anomalies=reading.anomalies,
+                 customer_id=meter.customer_id)
+    return reading
+
+
+def finish(actor, reading: Reading) -> Reading:
+    """An unflagged reading is final at once and billed; a flagged one waits for the chief."""
+    if reading.status == "accepted":
+        billing.bill_for_reading(actor, reading)
+    return reading

@@ -1,0 +1,83 @@
+"""One stop of a route as the phone shows it: the meter, the previous reading, the expected range,
+what happened this cycle, and the customer's arrears at the door."""
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from fieldsvc import clock
+from fieldsvc.customers.models import Customer, Meter
+from fieldsvc.errors import NotFound
+from fieldsvc.extensions import db
+from fieldsvc.readings import rules
+from fieldsvc.readings.models import Reading, Route, RouteStop, Skip
+from fieldsvc.readings.services import arrears, history, routes
+from fieldsvc.readings.services.history import LIVE
+
+
+@dataclass
+class StopView:
+    route: Route
+    stop: RouteStop
+    meter: Meter
+    customer: Customer | None
+    count: int  # stops on the route
+    previous: rules.Previous
+    previous_on: datetime
+    expected: tuple[Decimal, Decimal] | None
+    reading: Reading | None  # this cycle's reading, if any
+    skip: Skip | None
+    status: str
+    standing: arrears.Standing | None
+
+    @property
+    def can_read(self) -> bool:
+        return self.status != "read"
+
+    @property
+    def register_limit(self) -> Decimal:
+        return rules.register_limit(self.meter.digits)
+
+
+def get_stop(actor, route_id: int, seq: int) -> tuple[Route, RouteStop]:
+    route = routes.get_route(actor, route_id)
+    stop = db.session.execute(select(RouteStop).where(RouteStop.route_id == route.id, RouteStop.seq == seq)
+                              ).scalar_one_or_none()
+    if stop is None:
+        raise NotFound(_("No such stop on this route."))
+    return route, stop
+
+
+def stop_view(actor, route_id: int, seq: int) -> StopView:
+    route, stop = get_stop(actor, route_id, seq)
+    meter = stop.meter
+    customer = db.session.get(Customer, meter.customer_id) if meter.customer_id else None
+    past = history.for_meter(meter)
+    cycle = routes.current_cycle()
+    reading = cycle_reading(meter.id, cycle)
+    skip = db.session.execute(select(Skip).where(Skip.meter_id == meter.id, Skip.cycle == cycle)
+                              .order_by(Skip.at.desc()).limit(1)).scalar_one_or_none()
+    count = db.session.execute(select(func.count()).where(RouteStop.route_id == route.id)).scalar_one()
+    expected = rules.expected_range(past.context, clock.now())
+    standing = arrears.standing(actor, customer.id) if customer is not None else None
+    return StopView(route, stop, meter, customer, count, past.context.previous, past.context.previous.at,
+                    expected, reading, skip, routes.stop_status(reading, skip), standing)
+
+
+def cycle_reading(meter_id: int, cycle: str) -> Reading | None:
+    stmt = (select(Reading).where(Reading.meter_id == meter_id, Reading.cycle == cycle, Reading.status.in_(LIVE),
+                                  Reading.kind != rules.Kind.start).order_by(Reading.read_at))
+    best = None
+    for r in db.session.execute(stmt).scalars():
+        if routes.better(r, best):
+            best = r
+    return best
+
+
+def next_stop(actor, route: Route, after_seq: int) -> int | None:
+    """The next stop still to read after this one (wrapping to the first left), else None."""
+    sheet = routes.route_sheet(actor, route, with_arrears=False)
+    row = sheet.next_left(after_seq)
+    return row.seq if row else None

@@ -1,0 +1,7 @@
+"""Pages of the readings domain: the reader's route and stops, the chief's routes, review, export and
+arrears, tariffs and bills. Each handler: parse → service → commit → redirect or render."""
+from flask import Blueprint
+
+bp = Blueprint("readings", __name__, url_prefix="/readings")
+
+from fieldsvc.readings.views import chief, reader, tariffs  # noqa: E402,F401  (routes register on bp)
