@@ -112,6 +112,18 @@ class P(StrEnum):
     card_manage = "cardsales.cards"                     # issue cards, reissue a lost card, carry volume to a new meter
     card_sales_view = "cardsales.view"                  # the desk read-only: cards, sales, receipts, days
     card_reversal_approve = "cardsales.reversal_approve"  # approve or reject the reversal of a confirmed sale
+    # management (policies and procedures, incidents, annual plans and summaries, vehicles)
+    policies_view = "policies.view"          # the register of policies; acknowledge the versions in force
+    policies_manage = "policies.manage"      # own policies: draft, revise, attach the PDF, bring into force, check
+    policies_approve = "policies.approve"    # approve (or return) a version; withdraw one in force
+    incidents_view = "incidents.view"        # incident records and their reports
+    incidents_manage = "incidents.manage"    # record incidents, notifications, steps, the analysis, actions
+    plans_view = "plans.view"                # annual plans, their progress and year-end summaries
+    plans_manage = "plans.manage"            # write one's annual plan and its year-end summary
+    plans_approve = "plans.approve"          # approve (or return) plans and summaries
+    vehicles_view = "vehicles.view"          # the vehicles, their drivers, checks and maintenance
+    vehicles_manage = "vehicles.manage"      # register vehicles, assign drivers, record maintenance
+    vehicle_log = "vehicles.log"             # the driver's daily check and mileage of their own vehicle
 
 
 ALL_ROLES = frozenset(Role)
@@ -193,6 +205,19 @@ WHO_MAY: dict[P, frozenset[Role]] = {
     P.card_manage: frozenset({Role.card_clerk}),
     P.card_sales_view: frozenset({Role.card_clerk, Role.director, Role.station_chief, Role.statistician}),
     P.card_reversal_approve: frozenset({Role.station_chief, Role.director}),
+    # management
+    P.policies_view: ALL_ROLES,
+    P.policies_manage: frozenset({Role.director, Role.safety_officer, Role.metering_head, Role.station_chief}),
+    P.policies_approve: frozenset({Role.director}),
+    P.incidents_view: frozenset({Role.director, Role.station_chief, Role.safety_officer}),
+    P.incidents_manage: frozenset({Role.director, Role.station_chief, Role.safety_officer}),
+    P.plans_view: frozenset({Role.director, Role.safety_officer, Role.metering_head, Role.station_chief,
+                             Role.metering_tech}),
+    P.plans_manage: frozenset({Role.safety_officer, Role.metering_head, Role.director}),
+    P.plans_approve: frozenset({Role.director}),
+    P.vehicles_view: frozenset({Role.director, Role.station_chief, Role.repair_tech, Role.pipe_fitter}),
+    P.vehicles_manage: frozenset({Role.station_chief, Role.director}),
+    P.vehicle_log: frozenset({Role.repair_tech, Role.pipe_fitter}),
 }
 
 GRANTS: dict[Role, frozenset[P]] = {

@@ -28,6 +28,10 @@ SERVICE_CHECKED: dict[str, object] = {
     "sync.outbox": LOGIN,
     "sync.csrf_token": LOGIN,
     "sync_api.Sync": LOGIN,  # then each item's own service check
+    "dispatch_api.WorkOrders": {"GET": P.orders_view, "POST": P.orders_create},
+    "dispatch_api.WorkOrderItem": P.orders_view,
+    "dispatch_api.Assign": P.orders_assign,
+    "dispatch_api.Transition": P.orders_view,
     "readings_api.Readings": {"POST": P.readings_record},
     "readings_api.MeterReadings": P.routes_open,
     "readings_api.ApproveReading": P.readings_review,

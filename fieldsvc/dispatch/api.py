@@ -1,0 +1,68 @@
+"""Work orders on the JSON API (API.md): list, create (idempotent), read, assign, transition."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldsvc import idempotency
+from fieldsvc.dispatch import schemas
+from fieldsvc.dispatch.services import orders
+from fieldsvc.extensions import db
+
+blp = Blueprint("dispatch_api", __name__, url_prefix="/api/v1", description="Work orders")
+
+
+@blp.route("/work-orders")
+class WorkOrders(MethodView):
+    @blp.arguments(schemas.WorkOrderQuery, location="query")
+    @blp.response(200, schemas.WorkOrderPage)
+    def get(self, args):
+        """Orders newest first; a technician sees only their own."""
+        items, total = orders.list_orders(current_user, args.get("status"), args.get("type"),
+                                          args.get("district_id"), args.get("assignee_id"),
+                                          args["page"], args["per_page"])
+        return {"items": items, "total": total}
+
+    @blp.arguments(schemas.WorkOrderIn)
+    @blp.response(201, schemas.WorkOrderOut)
+    @blp.alt_response(200, schema=schemas.WorkOrderOut, description="Repeated client_id: the first record")
+    def post(self, data):
+        """Create an order; due_at follows from the type's target. Optional assignee_id assigns at once."""
+        client_id = data.pop("client_id", None)
+        order_id, created = idempotency.create_once(current_user, "work_order", client_id, data,
+                                                    lambda: orders.create_order(current_user, data))
+        db.session.commit()
+        return orders.get_order(current_user, order_id), 201 if created else 200
+
+
+@blp.route("/work-orders/<int:order_id>")
+class WorkOrderItem(MethodView):
+    @blp.response(200, schemas.WorkOrderOut)
+    def get(self, order_id):
+        """One order; another technician's order is 404."""
+        return orders.get_order(current_user, order_id)
+
+
+@blp.route("/work-orders/<int:order_id>/assign")
+class Assign(MethodView):
+    @blp.arguments(schemas.WorkOrderAssignIn)
+    @blp.response(200, schemas.WorkOrderOut)
+    def post(self, data, order_id):
+        """Assign or reassign; the assignee's role must fit the type. A stale version → 409."""
+        order = orders.assign(current_user, order_id, data["assignee_id"], data["version"], data.get("note"))
+        db.session.commit()
+        return order
+
+
+@blp.route("/work-orders/<int:order_id>/transition")
+class Transition(MethodView):
+    @blp.arguments(schemas.WorkOrderTransitionIn)
+    @blp.response(200, schemas.WorkOrderOut)
+    def post(self, data, order_id):
+        """Move the order (accept, reject → new, en_route, on_site, completed, closed, cancelled).
+        Completing takes work_notes, results, parts and signature or no_signature_reason."""
+        completion = {k: data[k] for k in ("work_notes", "parts", "signature", "no_signature_reason", "results")
+                      if k in data}
+        order = orders.transition(current_user, order_id, data["to"], data["version"], data.get("lat"),
+                                  data.get("lng"), data.get("note"), completion)
+        db.session.commit()
+        return order
