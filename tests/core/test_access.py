@@ -16,6 +16,7 @@ LOGIN = "login"  # any active, logged-in user
 PUBLIC = {
     "static", "core.healthz", "auth.login", "auth.logout", "core.set_language",
     "api-docs.openapi_json", "auth_api.Token", "pwa.service_worker", "pwa.manifest", "pwa.offline",
+    "complaints_public.new", "complaints_public.lookup", "complaints_public.status",
 }
 
 # Routes whose permission is checked in the service (object rules, or pages for every logged-in user).
@@ -32,6 +33,10 @@ SERVICE_CHECKED: dict[str, object] = {
     "dispatch_api.WorkOrderItem": P.orders_view,
     "dispatch_api.Assign": P.orders_assign,
     "dispatch_api.Transition": P.orders_view,
+    "complaints_api.Complaints": {"GET": P.complaints_intake, "POST": P.complaints_intake},
+    "complaints_api.ComplaintItem": P.complaints_intake,  # then: 404 unless all-seeing, owner or receiver
+    "complaints_api.Transition": {"POST": P.complaints_handle},
+    "complaints_api.Followup": {"POST": P.complaints_handle},
     "readings_api.Readings": {"POST": P.readings_record},
     "readings_api.MeterReadings": P.routes_open,
     "readings_api.ApproveReading": P.readings_review,

@@ -1,0 +1,37 @@
+"""Customer requests and complaints: one closed loop from the hotline to the follow-up call.
+
+Received at once and owned by whoever first received it (首问负责制), judged, routed (with a work order
+when the category calls for one), investigated, solved with the director's approval, confirmed with the
+customer and followed up — with a first-contact and a resolution clock, escalation to the director,
+the customer's timeline, and a monthly analysis that feeds improvement actions into HSE.
+"""
+
+
+def init_app(app) -> None:
+    from fieldsvc import api, nav, uploads
+    from fieldsvc.complaints import labels, models, rules  # noqa: F401
+    from fieldsvc.complaints.api import blp
+    from fieldsvc.complaints.services import access
+    from fieldsvc.complaints.timeline import register as register_timeline
+    from fieldsvc.complaints.views import bp, public_bp
+    from fieldsvc.permissions import P
+
+    rules.targets(app.config.get("COMPLAINT_TARGETS"))  # a wrong override fails at start-up, not mid-call
+    labels.register()
+    app.register_blueprint(bp)
+    app.register_blueprint(public_bp)
+    api.register(blp)
+    uploads.register_visibility(access.ENTITY, access.may_see_id)
+    register_timeline()
+    from fieldsvc.core import home
+    home.add(home.HomeCard("complaints.overdue", "complaints/_home_overdue.html",
+                           lambda actor: {"overdue": access.overdue_count(actor)}, P.complaints_handle, order=8))
+    nav.add(nav.NavItem("complaints.index", nav._l("Complaints"), "complaint", P.complaints_handle, order=30))
+    nav.add(nav.NavItem("complaints.mine", nav._l("My complaints"), "complaint", P.complaints_intake,
+                        order=31, tab=False))
+    nav.add(nav.NavItem("complaints.new", nav._l("Take a complaint"), "complaint", P.complaints_intake,
+                        order=31, tab=False))
+    nav.add(nav.NavItem("complaints.followups", nav._l("Complaint follow-ups"), "complaint",
+                        P.complaints_handle, order=32, tab=False))
+    nav.add(nav.NavItem("complaints.analysis", nav._l("Complaint analysis"), "chart", P.complaints_view_all,
+                        order=33, tab=False))

@@ -1,0 +1,66 @@
+"""Complaints on the JSON API (API.md): list, create (idempotent), read, transition, follow-up call."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldsvc import idempotency
+from fieldsvc.complaints import schemas
+from fieldsvc.complaints.services import access, followup, handling, intake
+from fieldsvc.extensions import db
+
+blp = Blueprint("complaints_api", __name__, url_prefix="/api/v1", description="Customer requests and complaints")
+
+
+@blp.route("/complaints")
+class Complaints(MethodView):
+    @blp.arguments(schemas.ComplaintQuery, location="query")
+    @blp.response(200, schemas.ComplaintPage)
+    def get(self, args):
+        """Complaints newest first; field staff see only those they received or own. `overdue=true`:
+        the escalated ones. `q`: tracking number, phone or name."""
+        items, total = access.list_complaints(current_user, args.get("status"), args.get("category"),
+                                              args["overdue"], q=args.get("q"), page=args["page"],
+                                              per_page=args["per_page"])
+        return {"items": items, "total": total}
+
+    @blp.arguments(schemas.ComplaintIn)
+    @blp.response(201, schemas.ComplaintOut)
+    @blp.alt_response(200, schema=schemas.ComplaintOut, description="Repeated client_id: the first record")
+    def post(self, data):
+        """Take a complaint in; the caller becomes its owner (首问负责制). The due times follow from the category."""
+        client_id = data.pop("client_id", None)
+        complaint_id, created = idempotency.create_once(current_user, "complaint", client_id, data,
+                                                        lambda: intake.receive(current_user, data))
+        db.session.commit()
+        return access.get_complaint(current_user, complaint_id), 201 if created else 200
+
+
+@blp.route("/complaints/<int:complaint_id>")
+class ComplaintItem(MethodView):
+    @blp.response(200, schemas.ComplaintOut)
+    def get(self, complaint_id):
+        return access.get_complaint(current_user, complaint_id)
+
+
+@blp.route("/complaints/<int:complaint_id>/transition")
+class Transition(MethodView):
+    @blp.arguments(schemas.TransitionIn)
+    @blp.response(200, schemas.ComplaintOut)
+    def post(self, data, complaint_id):
+        """Move the complaint along the state table (complaints/rules.py); an illegal move → 409,
+        a stale `version` → 409."""
+        complaint = handling.transition(current_user, complaint_id, data.pop("to"), data, data.pop("version", None))
+        db.session.commit()
+        return complaint
+
+
+@blp.route("/complaints/<int:complaint_id>/followup")
+class Followup(MethodView):
+    @blp.arguments(schemas.FollowupIn)
+    @blp.response(200, schemas.ComplaintOut)
+    def post(self, data, complaint_id):
+        """The follow-up call after closure: satisfaction 1–5; 1–2 reopens the complaint."""
+        complaint = followup.record_followup(current_user, complaint_id, data["satisfaction"],
+                                             data.get("comments"), data.get("version"))
+        db.session.commit()
+        return complaint

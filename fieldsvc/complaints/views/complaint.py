@@ -1,0 +1,126 @@
+"""The complaint page and its forms: the next step on the state table, the work order, notes, the
+follow-up call. A refused form re-renders the page with what was typed (422) or the conflict (409)."""
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fieldsvc.complaints import rules, schemas
+from fieldsvc.complaints.services import access, followup, handling
+from fieldsvc.complaints.views import bp, district_options, load_form
+from fieldsvc.errors import Conflict, Invalid
+from fieldsvc.extensions import db
+from fieldsvc.labels import label
+from fieldsvc.permissions import P, can, permission_required
+
+MAX_SOLUTIONS = 3
+
+
+def _page(complaint_id: int, status: int = 200, errors=None, form: str | None = None, conflict: str | None = None):
+    complaint = access.get_complaint(current_user, complaint_id)
+    handler = can(current_user, P.complaints_handle)
+    return render_template(
+        "complaints/show.html", c=complaint, history=access.history(current_user, complaint),
+        photos=access.photos(current_user, complaint), errors=errors or {}, failed_form=form,
+        values=request.form if errors else {}, conflict=conflict,
+        moves=sorted((to for to in rules.next_statuses(complaint.status) if _may_move(complaint.status, to)),
+                     key=lambda to: rules.move(complaint.status, to).needs_reason),  # the usual step first
+        order_types=rules.order_types_for(complaint.category),
+        staff=handling.staff_for_responsible(current_user) if handler else [],
+        districts=district_options() if handler else [], max_solutions=MAX_SOLUTIONS), status
+
+
+def _may_move(status: str, to: str) -> bool:
+    move = rules.move(status, to)
+    return can(current_user, P.complaints_approve if move.by == rules.By.approver else P.complaints_handle)
+
+
+def _act(complaint_id: int, form: str, action, message: str):
+    """Run a form's action: commit and go back to the page, or re-render it with the errors kept."""
+    try:
+        action()
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        return _page(complaint_id, 422, exc.errors, form)
+    except Conflict as exc:
+        db.session.rollback()
+        return _page(complaint_id, 409, conflict=exc.message)
+    flash(message, "success")
+    return redirect(url_for("complaints.show", complaint_id=complaint_id))
+
+
+@bp.get("/<int:complaint_id>")
+@permission_required(P.complaints_intake)
+def show(complaint_id):
+    return _page(complaint_id)
+
+
+def _transition_form(form) -> dict:
+    """Flat form fields → the API's shape (the proposed solutions become a list)."""
+    numbered = re.compile(r"^(solution|compensation)_\d+$")
+    data = {k: v for k, v in form.items() if not numbered.match(k)}
+    if data.get("to") == rules.Status.solution_proposed:
+        data["solutions"] = [
+            {"description": form.get(f"solution_{i}", ""), "compensation": form.get(f"compensation_{i}", "")}
+            for i in range(1, MAX_SOLUTIONS + 1) if form.get(f"solution_{i}", "").strip()]
+    return data
+
+
+def _flat_errors(errors: dict) -> dict:
+    """Errors of the solutions list → the form's field names (solution_1, compensation_2, …)."""
+    flat = {}
+    for key, messages in errors.items():
+        parts = key.split(".")
+        if parts[0] != "solutions":
+            flat[key] = messages
+        elif len(parts) == 3 and parts[1].isdigit():
+            flat[f"{'solution' if parts[2] == 'description' else parts[2]}_{int(parts[1]) + 1}"] = messages
+        else:
+            flat["solution_1"] = messages
+    return flat
+
+
+@bp.post("/<int:complaint_id>/transition")
+@permission_required(P.complaints_handle)
+def transition(complaint_id):
+    to = request.form.get("to", "")
+
+    def run():
+        try:
+            data = load_form(schemas.TransitionIn(), _transition_form(request.form))
+            handling.transition(current_user, complaint_id, data.pop("to"), data, data.pop("version", None))
+        except Invalid as exc:
+            raise Invalid(_flat_errors(dict(exc.errors))) from exc
+    return _act(complaint_id, f"to-{to}", run, _("Saved: %(status)s.", status=label(to, "complaint_status")))
+
+
+@bp.post("/<int:complaint_id>/order")
+@permission_required(P.complaints_handle)
+def start_order(complaint_id):
+    def run():
+        data = load_form(schemas.OrderIn(), request.form.to_dict())
+        handling.start_order(current_user, complaint_id, data.pop("order_type"), data)
+    return _act(complaint_id, "order", run, _("Work order started."))
+
+
+@bp.post("/<int:complaint_id>/note")
+@permission_required(P.complaints_intake)
+def note(complaint_id):
+    def run():
+        data = load_form(schemas.NoteIn(), request.form.to_dict())
+        handling.add_note(current_user, complaint_id, data["note"])
+    return _act(complaint_id, "note", run, _("Note added."))
+
+
+@bp.post("/<int:complaint_id>/followup")
+@permission_required(P.complaints_handle)
+def record_followup(complaint_id):
+    def run():
+        data = load_form(schemas.FollowupIn(), request.form.to_dict())
+        complaint = followup.record_followup(current_user, complaint_id, data["satisfaction"],
+                                             data.get("comments"), data.get("version"))
+        if complaint.status == rules.Status.investigating:
+            flash(_("The customer is dissatisfied: the complaint is reopened for investigation."), "warning")
+    return _act(complaint_id, "followup", run, _("Follow-up call recorded."))
