@@ -37,6 +37,14 @@ SERVICE_CHECKED: dict[str, object] = {
     "complaints_api.ComplaintItem": P.complaints_intake,  # then: 404 unless all-seeing, owner or receiver
     "complaints_api.Transition": {"POST": P.complaints_handle},
     "complaints_api.Followup": {"POST": P.complaints_handle},
+    "inspections.hazard": P.inspections_view,  # then: a pipe fitter sees only their own order's hazard
+    "inspections.hazard_photo": {"POST": P.hazards_rectify},  # the order's pipe fitter or a re-checker
+    "inspections.batch": LOGIN,  # the plan's owner or the inspector it was given to; others 404
+    "inspections_api.Inspections": {"POST": P.inspections_record},
+    "inspections_api.InspectionItem": P.inspections_view,
+    "inspections_api.PressureEvaluate": LOGIN,  # a calculator: reads and writes nothing
+    "inspections_api.Hazards": P.hazards_view_all,
+    "inspections_api.HazardItem": P.inspections_view,
     "readings_api.Readings": {"POST": P.readings_record},
     "readings_api.MeterReadings": P.routes_open,
     "readings_api.ApproveReading": P.readings_review,

@@ -1,0 +1,52 @@
+"""Demo data of this domain, called by the lead's demo seeding: the checklist, end-of-line points,
+and a few past visits so the plan, the lists and the archive are not empty. Re-runnable."""
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from fieldsvc import clock
+from fieldsvc.auth.models import User
+from fieldsvc.customers.models import Customer
+from fieldsvc.extensions import db
+from fieldsvc.inspections.models import CustomerSafety, Inspection
+from fieldsvc.inspections.services import checklist
+
+END_OF_LINE_SHARE = 0.03
+PAST_VISITS_SHARE = 0.4
+
+
+def seed_demo(rnd: random.Random, today: date, size: str) -> dict:
+    """Called by the demo seeding (fieldsvc/core/demo.py)."""
+    result = seed(rnd, today)
+    return result if isinstance(result, dict) else {"inspections": result}
+
+
+def seed(rnd: random.Random, today: date) -> dict:
+    """Checklist v1; ~3 % of customers as end-of-line points; last year's visits for ~40 %."""
+    version = checklist.ensure_default()
+    added = {"end_of_line": 0, "inspections": 0}
+    customers = list(db.session.execute(select(Customer.id, Customer.gas).order_by(Customer.id)).all())
+    if not db.session.execute(select(func.count(CustomerSafety.id))).scalar_one():
+        for cid, _gas in customers:
+            if rnd.random() < END_OF_LINE_SHARE:
+                db.session.add(CustomerSafety(customer_id=cid, end_of_line=True, long_term_uninspected=False,
+                                              end_of_line_note="管网末端"))
+                added["end_of_line"] += 1
+    inspector = db.session.execute(select(User).where(User.username == "repair_tech")).scalar_one_or_none()
+    if inspector and not db.session.execute(select(func.count(Inspection.id))).scalar_one():
+        zone = clock.zone()
+        for cid, gas in customers:
+            if rnd.random() >= PAST_VISITS_SHARE:
+                continue
+            day = today - timedelta(days=rnd.randrange(200, 420))
+            at = datetime.combine(day, time(rnd.randrange(9, 19), rnd.randrange(60)), tzinfo=zone)
+            working = rnd.randrange(1700, 2600) if gas == "NG" else None
+            db.session.add(Inspection(customer_id=cid, inspector_id=inspector.id, checklist_id=version.id,
+                                      outcome="completed", visited_at=at, gas=gas, working_pa=working,
+                                      static_pa=working + rnd.randrange(50, 300) if working else None,
+                                      pressure_verdict="normal" if working else None,
+                                      restriction=False if working else None))
+            added["inspections"] += 1
+    db.session.flush()
+    return added

@@ -1,0 +1,78 @@
+"""Lists of hazards: the safety officer's board (escalated first), the pipe fitter's rectifications,
+the re-check queue. Paginated; the rows are brought up to date with their orders first."""
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from fieldsvc.customers.models import Customer
+from fieldsvc.dispatch.models import WorkOrder
+from fieldsvc.extensions import db
+from fieldsvc.inspections import rules
+from fieldsvc.inspections.models import Hazard, InspectionResult
+from fieldsvc.inspections.services import hazards
+from fieldsvc.permissions import P, can, require
+
+VIEWS = ("all", "escalated", "mine", "recheck")
+
+
+def default_view(actor) -> str:
+    if can(actor, P.hazards_view_all):
+        return "escalated"
+    if can(actor, P.hazards_recheck):
+        return "recheck"
+    return "mine"
+
+
+def _scope(actor, view: str):
+    """The statement of the hazards this actor may list in this view (deny by default)."""
+    stmt = select(Hazard)
+    if view == "mine":
+        require(actor, P.hazards_rectify)
+        return stmt.join(WorkOrder, WorkOrder.id == Hazard.work_order_id).where(
+            WorkOrder.assignee_id == actor.id, Hazard.status.in_(list(rules.UNRECTIFIED)))
+    if view == "recheck":
+        if not can(actor, P.hazards_view_all):
+            require(actor, P.hazards_recheck)
+        return stmt.where(Hazard.status == rules.HazardStatus.awaiting_recheck)
+    require(actor, P.hazards_view_all)
+    if view == "escalated":
+        return stmt.where(Hazard.escalated.is_(True), Hazard.status.not_in(list(rules.TERMINAL)))
+    return stmt
+
+
+def list_hazards(actor, view: str = "all", status: str | None = None, grade: str | None = None,
+                 district_id: int | None = None, customer_id: int | None = None,
+                 page: int = 1, per_page: int = 50) -> tuple[list[Hazard], int]:
+    """Hazards for a view, deadline first (the most urgent on top)."""
+    stmt = _scope(actor, view if view in VIEWS else "all")
+    hazards.refresh()  # order progress and overdue escalation are read before the list is drawn
+    if status:
+        stmt = stmt.where(Hazard.status == status)
+    if grade:
+        stmt = stmt.where(Hazard.grade == grade)
+    if customer_id:
+        stmt = stmt.where(Hazard.customer_id == customer_id)
+    if district_id:
+        stmt = stmt.where(Hazard.customer_id.in_(select(Customer.id).where(Customer.district_id == district_id)))
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    rows = db.session.execute(
+        stmt.options(joinedload(Hazard.customer), joinedload(Hazard.work_order),
+                     joinedload(Hazard.result).joinedload(InspectionResult.item))
+        .order_by(Hazard.deadline.is_(None), Hazard.deadline, Hazard.id)
+        .limit(per_page).offset((page - 1) * per_page)).unique().scalars().all()
+    return list(rows), total
+
+
+def counts(actor) -> dict[str, int]:
+    """Figures for the safety officer: open, escalated, awaiting re-check, closed."""
+    require(actor, P.hazards_view_all)
+    rows = db.session.execute(select(Hazard.status, Hazard.escalated, func.count())
+                              .group_by(Hazard.status, Hazard.escalated)).all()
+    out = {"open": 0, "escalated": 0, "awaiting_recheck": 0, "closed": 0}
+    for status, escalated, n in rows:
+        if status in rules.UNRECTIFIED:
+            out["open"] += n
+        if escalated and status not in rules.TERMINAL:
+            out["escalated"] += n
+        if status in ("awaiting_recheck", "closed"):
+            out[status] += n
+    return out

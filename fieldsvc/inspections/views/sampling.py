@@ -1,0 +1,83 @@
+"""The station chief's end-of-line pressure sampling: points, the daily draw, review, CSV report."""
+from datetime import date
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from fieldsvc import clock
+from fieldsvc.customers import services as customer_services
+from fieldsvc.customers.models import Customer
+from fieldsvc.errors import Invalid
+from fieldsvc.extensions import db
+from fieldsvc.inspections import schemas
+from fieldsvc.inspections.services import sampling as service
+from fieldsvc.inspections.views import PER_PAGE, bp, load_form
+from fieldsvc.permissions import P, permission_required
+
+
+def _day() -> date:
+    try:
+        return date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return clock.today()
+
+
+def _page(errors=None, values=None, status=200):
+    day = _day()
+    district_id = request.args.get("district_id", type=int)
+    page = max(request.args.get("page", 1, type=int), 1)
+    points, total = service.points(current_user, district_id, page, PER_PAGE)
+    samples = service.review(current_user, day)
+    return render_template("inspections/sampling.html", day=day, samples=samples, points=points, total=total,
+                           page=page, per_page=PER_PAGE, district_id=district_id,
+                           districts=customer_services.list_districts(), errors=errors or {},
+                           values=values or {}, anomalies=sum(1 for s in samples if s.anomaly)), status
+
+
+@bp.get("/sampling")
+@permission_required(P.pressure_sampling)
+def sampling():
+    return _page()
+
+
+@bp.post("/sampling/draw")
+@permission_required(P.pressure_sampling)
+def sampling_draw():
+    try:
+        data = load_form(schemas.SamplingDrawIn(), request.form.to_dict())
+        rows = service.draw(current_user, data["n"])
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        return _page(exc.errors, request.form, 422)
+    flash(_("%(n)d pressure checks drawn for today.", n=len(rows)), "success")
+    return redirect(url_for("inspections.sampling"))
+
+
+@bp.post("/sampling/points")
+@permission_required(P.pressure_sampling)
+def sampling_mark():
+    """Mark a customer (by account number) as end of line, or unmark with remove=1."""
+    try:
+        data = load_form(schemas.SamplingPointIn(), request.form.to_dict())
+        customer_id = db.session.execute(select(Customer.id).where(Customer.account_no == data["account_no"])).scalar()
+        if customer_id is None:
+            raise Invalid({"account_no": [_("No customer has this account number.")]})
+        on = request.form.get("remove") != "1"
+        service.mark(current_user, customer_id, on, data.get("note"))
+        db.session.commit()
+    except Invalid as exc:
+        db.session.rollback()
+        return _page(exc.errors, request.form, 422)
+    flash(_("End-of-line point saved.") if on else _("End-of-line point removed."), "success")
+    return redirect(url_for("inspections.sampling"))
+
+
+@bp.get("/sampling/report.csv")
+@permission_required(P.pressure_sampling)
+def sampling_report():
+    day = _day()
+    return Response(service.report_csv(current_user, day), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="pressure-sampling-{day.isoformat()}.csv"'})
