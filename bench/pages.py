@@ -7,4 +7,8 @@ KEY_PAGES = [
     ("home · director", "director", "/"),
     ("customer search", "station_chief", "/customers/?q=幸福"),
     ("customer page", "station_chief", "/customers/{customer_id}"),
+    ("chief's board", "station_chief", "/dispatch/"),
+    ("technician's jobs", "repair_tech", "/dispatch/jobs"),
+    ("reader's route stop", "meter_reader", "/readings/routes/{route_id}/stops/1"),
+    ("metering lab", "metering_tech", "/metering/"),
 ]

@@ -65,7 +65,11 @@ def resolve(url: str) -> dict:
     from fieldsvc.config import normalise_db_url
     engine = create_engine(normalise_db_url(url))
     with engine.connect() as conn:
-        values = {"customer_id": conn.execute(text("SELECT id FROM customers ORDER BY id LIMIT 1 OFFSET 250")).scalar()}
+        values = {
+            "customer_id": conn.execute(text("SELECT id FROM customers ORDER BY id LIMIT 1 OFFSET 250")).scalar(),
+            "route_id": conn.execute(text("SELECT r.id FROM routes r JOIN users u ON u.id = r.reader_id "
+                                          "WHERE u.username = 'meter_reader' ORDER BY r.id LIMIT 1")).scalar(),
+        }
     engine.dispose()
     return values
 

@@ -57,8 +57,23 @@ class Invalid(DomainError):
     def __init__(self, errors: dict[str, list[str]] | str, field: str = "_schema"):
         if isinstance(errors, str):
             errors = {field: [errors]}
-        self.errors = errors
-        super().__init__("; ".join(m for msgs in errors.values() for m in msgs))
+        self.errors = _string_keys(errors)
+        super().__init__("; ".join(_flatten(self.errors)))
+
+
+def _string_keys(errors):
+    """marshmallow keys a list's errors by position (ints); JSON and templates want strings."""
+    if isinstance(errors, dict):
+        return {str(k): _string_keys(v) for k, v in errors.items()}
+    return errors
+
+
+def _flatten(errors) -> list[str]:
+    if isinstance(errors, dict):
+        return [m for v in errors.values() for m in _flatten(v)]
+    if isinstance(errors, list | tuple):
+        return [m for v in errors for m in _flatten(v)]
+    return [str(errors)]
 
 
 def wants_json() -> bool:

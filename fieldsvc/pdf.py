@@ -50,7 +50,7 @@ def make_url_fetcher(static_root: Path):
         logger.warning("pdf: refused to fetch %s", url)
         raise RefusedResource(f"only local static files and data: URIs may be used in a PDF: {url}")
 
-    if not hasattr(urls, "URLFetcher"):  # WeasyPrint < 67: a plain function returning a dict
+    if not hasattr(urls, "URLFetcher"):  # older WeasyPrint: a plain function returning a dict
         def fetch(url: str, *args, **kwargs):
             if url.startswith("data:"):
                 return urls.default_url_fetcher(url, *args, **kwargs)

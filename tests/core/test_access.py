@@ -16,7 +16,7 @@ LOGIN = "login"  # any active, logged-in user
 PUBLIC = {
     "static", "core.healthz", "auth.login", "auth.logout", "core.set_language",
     "api-docs.openapi_json", "auth_api.Token", "pwa.service_worker", "pwa.manifest", "pwa.offline",
-    "complaints_public.new", "complaints_public.lookup", "complaints_public.status",
+    "complaints_public.new", "complaints_public.lookup", "complaints_public.status", "metering_public.verify",
 }
 
 # Routes whose permission is checked in the service (object rules, or pages for every logged-in user).
@@ -45,6 +45,13 @@ SERVICE_CHECKED: dict[str, object] = {
     "inspections_api.PressureEvaluate": LOGIN,  # a calculator: reads and writes nothing
     "inspections_api.Hazards": P.hazards_view_all,
     "inspections_api.HazardItem": P.inspections_view,
+    "metering_api.EquipmentList": {"GET": P.equipment_view, "POST": P.equipment_manage},
+    "metering_api.EquipmentItem": {"GET": P.equipment_view, "PATCH": P.equipment_manage},
+    "metering_api.MeterTests": {"GET": P.meter_tests_view, "POST": P.meter_tests_record},
+    "metering_api.MeterTestItem": P.meter_tests_view,
+    "metering_api.Issue": P.documents_issue,
+    "metering_api.DocumentPdf": P.documents_view,
+    "metering_api.DocumentItem": P.documents_view,
     "readings_api.Readings": {"POST": P.readings_record},
     "readings_api.MeterReadings": P.routes_open,
     "readings_api.ApproveReading": P.readings_review,

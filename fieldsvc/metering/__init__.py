@@ -1,0 +1,23 @@
+"""The metering office: bench equipment, meter tests against JJG 577, certificates and result notices
+(PDF, public QR verification), batch tests of new meters, weekly in-home checks, complaint verifications."""
+
+
+def init_app(app) -> None:
+    from fieldsvc import api, nav
+    from fieldsvc.metering import formatting, labels, models, timeline  # noqa: F401
+    from fieldsvc.metering.api import blp
+    from fieldsvc.metering.views import bp, public_bp
+    from fieldsvc.permissions import P
+
+    labels.register()
+    timeline.register()
+    formatting.register(app)
+    app.register_blueprint(bp)
+    app.register_blueprint(public_bp)
+    api.register(blp)
+    from fieldsvc.core import home as home_cards
+    from fieldsvc.metering.services import home
+    home_cards.add(home_cards.HomeCard("metering.summary", "metering/_home_summary.html",
+                                       lambda actor: home.summary(actor) or None,
+                                       roles=frozenset({"metering_head", "metering_tech", "director"}), order=15))
+    nav.add(nav.NavItem("metering.index", nav._l("Metering"), "lab", P.meter_tests_view, order=40))

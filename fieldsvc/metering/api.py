@@ -1,0 +1,114 @@
+"""JSON API of the metering office (API.md): equipment, meter tests, issue, documents."""
+from flask import Response
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldsvc import idempotency
+from fieldsvc.extensions import db
+from fieldsvc.metering import schemas
+from fieldsvc.metering.services import documents, equipment, meter_tests
+
+blp = Blueprint("metering_api", __name__, url_prefix="/api/v1", description="Metering office")
+
+
+def _created(kind, data, create, get):
+    """Idempotent create: 201 the first time, 200 with the first record on a repeated client_id."""
+    client_id = data.pop("client_id", None)
+    record_id, created = idempotency.create_once(current_user, kind, client_id, data, lambda: create(data))
+    db.session.commit()
+    return get(current_user, record_id), 201 if created else 200
+
+
+@blp.route("/equipment")
+class EquipmentList(MethodView):
+    @blp.arguments(schemas.BenchEquipmentQuery, location="query")
+    @blp.response(200, schemas.BenchEquipmentPage)
+    def get(self, args):
+        """The bench equipment register, soonest calibration expiry first."""
+        items, total = equipment.list_equipment(current_user, args["include_inactive"], args["page"],
+                                                args["per_page"])
+        return {"items": items, "total": total}
+
+    @blp.arguments(schemas.BenchEquipmentIn)
+    @blp.response(201, schemas.BenchEquipmentOut)
+    @blp.alt_response(200, schema=schemas.BenchEquipmentOut, description="Repeated client_id: the first record")
+    def post(self, data):
+        """Register a bench standard with its calibration certificate and expiry."""
+        return _created("equipment", data, lambda d: equipment.create_equipment(current_user, d),
+                        equipment.get_equipment)
+
+
+@blp.route("/equipment/<int:equipment_id>")
+class EquipmentItem(MethodView):
+    @blp.response(200, schemas.BenchEquipmentOut)
+    def get(self, equipment_id):
+        return equipment.get_equipment(current_user, equipment_id)
+
+    @blp.arguments(schemas.BenchEquipmentPatch)
+    @blp.response(200, schemas.BenchEquipmentOut)
+    def patch(self, data, equipment_id):
+        """Change a standard (e.g. a new calibration); a stale `version` → 409."""
+        item = equipment.get_equipment(current_user, equipment_id)
+        equipment.update_equipment(current_user, item, data, data.pop("version", None))
+        db.session.commit()
+        return item
+
+
+@blp.route("/meter-tests")
+class MeterTests(MethodView):
+    @blp.arguments(schemas.MeterTestQuery, location="query")
+    @blp.response(200, schemas.MeterTestPage)
+    def get(self, args):
+        """Tests newest first; `q` meter serial prefix, `state` pending|issued."""
+        items, total = meter_tests.list_tests(current_user, args.get("q"), args.get("state"), args["page"],
+                                              args["per_page"])
+        return {"items": items, "total": total}
+
+    @blp.arguments(schemas.MeterTestIn)
+    @blp.response(201, schemas.MeterTestOut)
+    @blp.alt_response(200, schema=schemas.MeterTestOut, description="Repeated client_id: the first record")
+    def post(self, data):
+        """Record a bench test: each point's zone, error and MPE, and the verdict with failure codes."""
+        return _created("meter_test", data, lambda d: meter_tests.record_test(current_user, d),
+                        meter_tests.get_test)
+
+
+@blp.route("/meter-tests/<int:test_id>")
+class MeterTestItem(MethodView):
+    @blp.response(200, schemas.MeterTestOut)
+    def get(self, test_id):
+        return meter_tests.get_test(current_user, test_id)
+
+
+@blp.route("/meter-tests/<int:test_id>/issue")
+class Issue(MethodView):
+    @blp.arguments(schemas.IssueDocumentIn)
+    @blp.response(201, schemas.IssuedDocumentOut)
+    def post(self, data, test_id):
+        """The metering head approves and issues the certificate (pass) or result notice (fail)."""
+        test = meter_tests.get_test(current_user, test_id)
+        document = documents.issue(current_user, test, data.get("checker_id"))
+        db.session.commit()
+        return document
+
+
+@blp.route("/documents/<string:number>.pdf")
+class DocumentPdf(MethodView):
+    @blp.doc(responses={"200": {"description": "The issued PDF, byte for byte as issued",
+                                "content": {"application/pdf": {}}}})
+    def get(self, number):
+        """The stored PDF of an issued certificate or notice."""
+        document = documents.get_document(current_user, number)
+        response = Response(document.pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+        response.headers["ETag"] = f'"{document.sha256}"'
+        return response
+
+
+@blp.route("/documents/<string:number>")
+class DocumentItem(MethodView):
+    @blp.response(200, schemas.MeteringDocumentOut)
+    def get(self, number):
+        """An issued document's number, kind, validity, status and SHA-256."""
+        return documents.get_document(current_user, number)

@@ -1,0 +1,211 @@
+"""Issuing certificates (检定证书) and result notices (检定结果通知书), their numbers, PDFs and status.
+
+An issued document is frozen: its PDF bytes and their SHA-256 are stored at issue and served as they
+are. A correction is a new test whose document marks the old one superseded.
+"""
+import hashlib
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fieldsvc import audit, clock, pdf
+from fieldsvc.auth.models import User
+from fieldsvc.customers import services as customer_services
+from fieldsvc.errors import Conflict, Invalid, NotFound
+from fieldsvc.extensions import db
+from fieldsvc.metering import rules
+from fieldsvc.metering.models import DocumentCounter, MeteringDocument, MeterTest
+from fieldsvc.metering.services.meter_tests import correction_of, require_licence
+from fieldsvc.models import utcnow
+from fieldsvc.permissions import P, Role, require
+
+TEMPLATE = "pdf/meter_document.html"
+
+
+# --- numbers --------------------------------------------------------------------------------------
+
+def next_number(kind: str, year: int) -> str:
+    """Take the next number of the year. The counter row is locked until the transaction ends, and is
+    rolled back with it, so numbers run 1, 2, 3… without gaps or duplicates."""
+    prefix = rules.NUMBER_PREFIX[rules.DocumentKind(kind)]
+    stmt = (select(DocumentCounter).where(DocumentCounter.prefix == prefix, DocumentCounter.year == year)
+            .with_for_update().execution_options(populate_existing=True))
+    counter = db.session.execute(stmt).scalar_one_or_none()
+    if counter is None:
+        try:
+            with db.session.begin_nested():  # first number of the year: two issuers may race to create it
+                counter = DocumentCounter(prefix=prefix, year=year, last=0)
+                db.session.add(counter)
+                db.session.flush()
+        except IntegrityError:
+            counter = db.session.execute(stmt).scalar_one()
+    counter.last += 1
+    db.session.flush()
+    return rules.document_number(kind, year, counter.last)
+
+
+# --- URLs -----------------------------------------------------------------------------------------
+
+def verify_url(number: str) -> str:
+    """The public verification page, absolute (it goes into the QR code on paper).
+
+    PUBLIC_BASE_URL (e.g. https://gas.example.cn) wins; else the host of the current request.
+    """
+    path = url_for("metering_public.verify", number=number)
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + path
+    if has_request_context():
+        return url_for("metering_public.verify", number=number, _external=True)
+    return path
+
+
+def pdf_url(number: str) -> str:
+    return f"/api/v1/documents/{number}.pdf"
+
+
+# --- checker and issue ----------------------------------------------------------------------------
+
+def _valid_checker(user: User | None, test: MeterTest, on, field: str = "checker_id") -> User:
+    if user is None or not user.active or user.role != Role.metering_tech:
+        raise Invalid({field: [_("The checker must be an active metering technician.")]})
+    if user.id == test.tester_id:
+        raise Invalid({field: [_("The checker must be another person than the tester.")]})
+    require_licence(user, on, field)
+    return user
+
+
+def check_test(actor, test: MeterTest) -> MeterTest:
+    """The checker (核验员) confirms the test record: another metering technician with a valid licence."""
+    require(actor, P.meter_tests_check)
+    if test.document is not None:
+        raise Conflict(_("The document of this test is already issued."))
+    if test.checker_id is not None:
+        raise Conflict(_("This test was already checked."))
+    _valid_checker(actor, test, clock.today(), "_schema")
+    test.checker_id, test.checked_at = actor.id, utcnow()
+    db.session.flush()
+    audit.record(actor, "meter_test.check", "meter_test", test.id)
+    return test
+
+
+def _ensure_checker(test: MeterTest, checker_id: int | None, today) -> None:
+    if test.checker_id is not None:
+        if checker_id is not None and checker_id != test.checker_id:
+            raise Invalid({"checker_id": [_("This test was checked by %(name)s.", name=test.checker.name)]})
+        return
+    if checker_id is None:
+        raise Invalid({"checker_id": [_("A checker is needed: another metering technician than the tester.")]})
+    checker = _valid_checker(db.session.get(User, checker_id), test, today)
+    test.checker_id, test.checked_at = checker.id, utcnow()
+
+
+def issue(actor, test: MeterTest, checker_id: int | None = None) -> MeteringDocument:
+    """The metering head approves and issues: a certificate when the test passed, else a result notice."""
+    require(actor, P.documents_issue)
+    if test.document is not None:
+        raise Conflict(_("Document %(number)s was already issued for this test.", number=test.document.number))
+    newer = correction_of(test)
+    if newer is not None:
+        raise Conflict(_("This test was corrected by test %(id)s: issue that one.", id=newer.id))
+    today, now = clock.today(), utcnow()
+    require_licence(actor, today)
+    _ensure_checker(test, checker_id, today)
+    kind = rules.document_kind(test.ok)
+    valid_until = rules.certificate_valid_until(test.size, test.gas, test.tested_on) \
+        if kind == rules.DocumentKind.certificate else None
+    test.approver_id, test.approved_at = actor.id, now
+    document = MeteringDocument(number=next_number(kind, today.year), kind=kind.value, test=test, issued_on=today,
+                                issued_at=now, issued_by_id=actor.id, valid_until=valid_until)
+    with db.session.no_autoflush:  # the document is complete (PDF, hash) only after rendering
+        content = render(document)
+    document.pdf, document.pdf_size = content, len(content)
+    document.sha256 = hashlib.sha256(content).hexdigest()
+    db.session.add(document)
+    db.session.flush()
+    _supersede_previous(actor, test, document, now)
+    _mark_first_verification(actor, test, kind)
+    audit.record(actor, "document.issue", "meter_test", test.id, number=document.number, kind=document.kind,
+                 sha256=document.sha256, checker_id=test.checker_id, valid_until=valid_until)
+    return document
+
+
+def _supersede_previous(actor, test: MeterTest, document: MeteringDocument, now) -> None:
+    previous = test.corrects.document if test.corrects is not None else None
+    if previous is not None and previous.superseded_by_id is None:
+        previous.superseded_by_id, previous.superseded_at = document.id, now
+        audit.record(actor, "document.supersede", "meter_test", previous.test_id, number=previous.number,
+                     superseded_by=document.number)
+
+
+def _mark_first_verification(actor, test: MeterTest, kind) -> None:
+    """A passed initial verification starts the meter's service life (RULES §2)."""
+    meter = test.meter
+    if kind == rules.DocumentKind.certificate and test.verification == rules.Verification.initial \
+            and meter.first_verified_on is None:
+        customer_services.update_meter(actor, meter, {"first_verified_on": test.tested_on})
+
+
+# --- reading documents ----------------------------------------------------------------------------
+
+def get_document(actor, number: str) -> MeteringDocument:
+    require(actor, P.documents_view)
+    document = find(number)
+    if document is None:
+        raise NotFound(_("No such document."))
+    return document
+
+
+def find(number: str) -> MeteringDocument | None:
+    return db.session.execute(select(MeteringDocument).where(MeteringDocument.number == number.upper())
+                              ).scalar_one_or_none()
+
+
+def public_document(number: str) -> MeteringDocument:
+    """The public verification page's lookup: no login by design (anyone holding the paper may check it)."""
+    document = find(number) if rules_number_shape(number) else None
+    if document is None:
+        raise NotFound(_("No document with this number was issued."))
+    return document
+
+
+def rules_number_shape(number: str) -> bool:
+    parts = number.upper().split("-")
+    return len(parts) == 3 and parts[0] in ("JD", "TZ") and parts[1].isdigit() and parts[2].isdigit()
+
+
+def status(document: MeteringDocument) -> rules.DocumentStatus:
+    return rules.document_status(document.valid_until, document.superseded_by_id is not None, clock.today())
+
+
+def pdf_bytes(actor, number: str) -> bytes:
+    return get_document(actor, number).pdf
+
+
+# --- the PDF --------------------------------------------------------------------------------------
+
+def render(document: MeteringDocument) -> bytes:
+    test = document.test
+    return pdf.render_pdf(TEMPLATE, doc=document, test=test, meter=test.meter, customer=test.customer,
+                          equipment=test.equipment, points=test.points, qmin=rules.qmin(test.size),
+                          qmax=rules.qmax(test.size),
+                          failures=[failure_zh(code) for code in test.failures],
+                          qr=pdf.qr_data_uri(verify_url(document.number)), verify_url=verify_url(document.number),
+                          regulation=rules.REGULATION, org=org_name())
+
+
+ORG_NAME = "城市燃气有限公司客户服务部计量室"
+
+
+def org_name() -> str:
+    """The laboratory's name printed on documents (config METERING_ORG_NAME)."""
+    return current_app.config.get("METERING_ORG_NAME", ORG_NAME)
+
+
+def failure_zh(code: str) -> str:
+    """The failing items as the Chinese notice lists them."""
+    if code.startswith("point_"):
+        return f"第 {code.removeprefix('point_')} 个流量点示值误差超出最大允许误差"
+    return {"leak_test": "密封性试验不合格", "pressure_loss": "压力损失超出限值"}.get(code, code)
