@@ -103,6 +103,17 @@ def _fresh_database(request):
         _empty_all_tables()
 
 
+@pytest.fixture(autouse=True)
+def _rate_limits_off():
+    """The limiter is one extension object shared by every app built in the session: a test that builds
+    an app with limits on must not leave them on for the tests after it."""
+    yield
+    from fieldsvc.extensions import limiter
+    if limiter.enabled:
+        limiter.reset()  # forget the counts, so the next app that switches limits on starts clean
+        limiter.enabled = False
+
+
 @pytest.fixture
 def db(app):
     return _db
