@@ -1,0 +1,30 @@
+"""IC-card gas sales desk (RULES.md §9): tiered prepaid purchases, the card write as a two-phase
+transaction, receipts, card events and the clerks' daily reconciliation."""
+
+
+def init_app(app) -> None:
+    from fieldsvc import api, nav
+    from fieldsvc.cardsales import labels, models  # noqa: F401
+    from fieldsvc.cardsales.api import blp
+    from fieldsvc.cardsales.cli import cardsales_cli
+    from fieldsvc.cardsales.timeline import customer_events
+    from fieldsvc.cardsales.views import bp
+    from fieldsvc.customers.services import TIMELINE_SOURCES
+    from fieldsvc.permissions import P
+
+    labels.register()
+    app.register_blueprint(bp)
+    api.register(blp)
+    app.cli.add_command(cardsales_cli)
+    if customer_events not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(customer_events)
+    from fieldsvc.cardsales.services import days
+    from fieldsvc.core import home
+    home.add(home.HomeCard("cardsales.today", "cardsales/_home_today.html", days.today_summary, P.card_sell,
+                           order=5))
+    home.add(home.HomeCard("cardsales.reversals", "cardsales/_home_reversals.html",
+                           lambda actor: {"pending": days.pending_reversal_count(actor)}, P.card_reversal_approve,
+                           order=9))
+    nav.add(nav.NavItem("cardsales.desk", nav._l("Card sales"), "card", P.card_sell, order=12))
+    nav.add(nav.NavItem("cardsales.days", nav._l("Card sales days"), "card", P.card_sales_view, order=29,
+                        tab=False))

@@ -1,0 +1,61 @@
+"""The HSE overview, a person's own safety page, and field observations (report → review)."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fieldsvc import clock
+from fieldsvc.hse import schemas
+from fieldsvc.hse.services import dashboard, observations
+from fieldsvc.hse.views import bp
+from fieldsvc.hse.views.common import PER_PAGE, act, form_page, load, page_arg
+from fieldsvc.permissions import P, permission_required
+
+
+@bp.get("/")
+@permission_required(P.hse_view)
+def index():
+    return render_template("hse/index.html", summary=dashboard.overview(current_user, clock.today()),
+                           today=clock.today())
+
+
+@bp.get("/mine")
+@permission_required(P.hse_report)
+def mine():
+    return render_template("hse/mine.html", mine=dashboard.mine(current_user, clock.today()))
+
+
+@bp.route("/report", methods=["GET", "POST"])
+@permission_required(P.hse_report)
+def report():
+    """The phone form: what was seen, where, and a photo (camera on phones)."""
+    def process():
+        data = load(schemas.HseObservationIn(), request.form.to_dict())
+        data.pop("client_id", None)
+        photo = request.files.get("photo")
+        observation = observations.report(current_user, data, photo.read() if photo and photo.filename else None)
+        flash(_("Thank you. The safety officer will review your report."), "success")
+        return redirect(url_for("hse.observation", observation_id=observation.id))
+    return form_page("hse/report.html", process, {"kind": request.args.get("kind", "hazard")})
+
+
+@bp.get("/observations")
+@permission_required(P.hse_report)
+def observations_list():
+    status = request.args.get("status", "open")
+    page = page_arg()
+    items, total = observations.list_observations(current_user, status or None, page, PER_PAGE)
+    return render_template("hse/observations.html", items=items, total=total, status=status, page=page,
+                           per_page=PER_PAGE)
+
+
+@bp.get("/observations/<int:observation_id>")
+@permission_required(P.hse_report)
+def observation(observation_id):
+    return render_template("hse/observation.html", item=observations.get(current_user, observation_id))
+
+
+@bp.post("/observations/<int:observation_id>/close")
+@permission_required(P.hse_manage)
+def close_observation(observation_id):
+    return act(lambda: observations.close(current_user, observation_id, request.form.get("reason", "")),
+               _("Observation closed."), url_for("hse.observation", observation_id=observation_id))
