@@ -44,7 +44,7 @@ def _name(user) -> str:
 
 def _hazards(actor, today) -> Table:
     items, _total = registers.list_hazards(actor, {}, 1, ALL, today)
-    headers = [_("No."), _("Department"), _("Activity"), _("Hazard"), _("Category"), _("Possible accident"),
+    headers = [_("No."), _("Department"), _("Activity"), _("Hazard source"), _("Category"), _("Possible accident"),
                _("State"), "L", "E", "C", "D", _("Grade"), _("Significant"), _("Direct criteria"),
                *(label(k, "hse_control") for k in rules.CONTROL_KINDS), _("Owner"), _("Review date"),
                _("Residual L"), _("Residual E"), _("Residual C"), _("Residual D"), _("Residual grade")]
@@ -59,7 +59,7 @@ def _hazards(actor, today) -> Table:
     fills = [GRADE_FILL[h.grade] for h in items]
     table = Table(title, headers, rows, fills, fill_column=11)
     table.printed = Table(title, [
-        _("No."), _("Department"), _("Activity"), _("Hazard"), _("Possible accident"), _("State"), "L", "E", "C", "D",
+        _("No."), _("Department"), _("Activity"), _("Hazard source"), _("Possible accident"), _("State"), "L", "E", "C", "D",
         _("Grade"), _("Significant"), _("Controls"), _("Owner"), _("Review date"), _("Residual risk")], [
         [i, label(h.unit, "hse_unit"), h.activity, h.description, label(h.accident_type, "hse_accident_type"),
          label(h.state, "hse_state"), h.l, h.e, h.c, h.d, h.grade,

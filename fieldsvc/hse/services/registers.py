@@ -134,7 +134,7 @@ def get_hazard(actor, hazard_id: int) -> HseHazard:
     require(actor, P.hse_view)
     hazard = db.session.get(HseHazard, hazard_id)
     if hazard is None:
-        raise NotFound(_("No such hazard."))
+        raise NotFound(_("No such hazard source."))
     return hazard
 
 
