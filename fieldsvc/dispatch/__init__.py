@@ -6,7 +6,6 @@ def init_app(app) -> None:
     from fieldsvc import api, nav, uploads
     from fieldsvc.dispatch import labels, models, rules  # noqa: F401
     from fieldsvc.dispatch.api import blp
-    from fieldsvc.dispatch.cli import dispatch_cli
     from fieldsvc.dispatch.services import orders, timeline
     from fieldsvc.dispatch.views import bp
     from fieldsvc.permissions import P
@@ -15,7 +14,6 @@ def init_app(app) -> None:
     labels.register()
     app.register_blueprint(bp)
     api.register(blp)
-    app.cli.add_command(dispatch_cli)
     uploads.register_visibility("work_order", orders.may_see_id)
     timeline.register()
     from fieldsvc.core import home

@@ -77,17 +77,3 @@ def export_command(cycle, username, out):
             for chunk in make(actor, cycle):
                 f.write(chunk)
         click.echo(str(path))
-
-
-@readings_cli.command("seed-demo")
-@click.option("--size", type=click.Choice(["small", "city"]), default="small", show_default=True)
-@with_appcontext
-def seed_demo_command(size):
-    """Tariffs, routes and a year of readings and bills on top of `flask seed-demo` (re-running adds nothing)."""
-    import random
-
-    from fieldsvc import clock
-    from fieldsvc.readings import demo
-    added = demo.seed_routes_and_history(random.Random(2026), clock.today(), size)
-    db.session.commit()
-    click.echo("added: " + ", ".join(f"{k} {v}" for k, v in added.items()))
