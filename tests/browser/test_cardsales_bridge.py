@@ -21,7 +21,6 @@ from fieldsvc.readings.services import billing
 from tests.conftest import make_test_config
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
 
 
 def fake_bridge(origin_holder: dict) -> Flask:
@@ -93,33 +92,31 @@ def desk(tmp_path_factory):
     bridge.server.shutdown()
 
 
-def test_bridge_write_and_confirm_in_chromium(desk):
-    from playwright.sync_api import sync_playwright
+def test_bridge_write_and_confirm_in_chromium(desk, browser):
     base = desk["url"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-US")
-        errors = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(f"{base}/login")
-        page.fill("#f-username", "card_clerk")
-        page.fill("#f-password", demo.DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.goto(f"{base}/cardsales/cards/{desk['account_id']}")
-        page.fill("#f-volume_m3", "20")
-        page.wait_for_selector(".cs-live:not([hidden])")
-        assert "20 m³" in page.inner_text(".cs-live") and "52.20" in page.inner_text(".cs-live")
-        page.click(".cs-quote button[type=submit]")
-        page.fill("#f-amount_paid", "60")
-        assert page.inner_text("[data-change]") == "Change ¥7.80"
-        page.click("form[data-pay-form] button[type=submit]")
-        page.wait_for_url(re.compile(r"/cardsales/sales/\d+$"))
-        csp = page.evaluate("() => fetch(location.href).then(r => r.headers.get('content-security-policy'))")
-        assert f"connect-src 'self' {desk['bridge']}" in csp
-        page.click("[data-bridge-run]")
-        page.wait_for_selector(".badge-ok", timeout=15000)
-        assert "Confirmed" in page.inner_text("#h-sale")
-        browser.close()
+    # The session's Chromium (tests/browser/conftest.py), on a desktop-sized page.
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="en-US")
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{base}/login")
+    page.fill("#f-username", "card_clerk")
+    page.fill("#f-password", demo.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{base}/cardsales/cards/{desk['account_id']}")
+    page.fill("#f-volume_m3", "20")
+    page.wait_for_selector(".cs-live:not([hidden])")
+    assert "20 m³" in page.inner_text(".cs-live") and "52.20" in page.inner_text(".cs-live")
+    page.click(".cs-quote button[type=submit]")
+    page.fill("#f-amount_paid", "60")
+    assert page.inner_text("[data-change]") == "Change ¥7.80"
+    page.click("form[data-pay-form] button[type=submit]")
+    page.wait_for_url(re.compile(r"/cardsales/sales/\d+$"))
+    csp = page.evaluate("() => fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+    assert f"connect-src 'self' {desk['bridge']}" in csp
+    page.click("[data-bridge-run]")
+    page.wait_for_selector(".badge-ok", timeout=15000)
+    assert "Confirmed" in page.inner_text("#h-sale")
+    page.close()
     with desk["app"].app_context():
         sale = db.session.query(CardSale).one()
         assert (sale.status, sale.writer, sale.writer_ref, sale.purchase_seq) == ("confirmed", "bridge", "FAKE-1", 1)
