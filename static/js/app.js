@@ -48,7 +48,14 @@
       navigator.serviceWorker.ready.then(function (reg) { if (reg.active) { reg.active.postMessage(message); } });
     };
     window.addEventListener("online", function () { ask("flush"); });
-    window.addEventListener("load", function () { ask("count"); if (navigator.onLine) { ask("flush"); } });
+    window.addEventListener("load", function () {
+      ask("count");
+      if (!navigator.onLine) { return; }
+      ask("flush");
+      // Keep the pages linked as the day's work (route stops, my jobs) for use without signal.
+      var links = Array.prototype.map.call(document.querySelectorAll("a[data-offline-link]"), function (a) { return a.href; });
+      if (links.length) { ask({ type: "precache", urls: links }); }
+    });
     window.fieldsvcOutbox = { flush: function () { ask("flush"); }, count: function () { ask("count"); } };
   }
   // Ask before a destructive or irreversible action.

@@ -139,7 +139,21 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// The day's work on the phone: the pages of my route's stops and my jobs, fetched while there is signal.
+async function precache(urls) {
+  const cache = await caches.open(PAGE_CACHE);
+  for (const url of urls) {
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) await cache.put(url, response);
+    } catch (err) {
+      return; // the signal went: what was fetched so far stays
+    }
+  }
+}
+
 self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "precache") event.waitUntil(precache(event.data.urls.slice(0, 400)));
   if (event.data === "forget-pages") caches.delete(PAGE_CACHE);
   if (event.data === "flush") event.waitUntil(flush());
   if (event.data === "count") event.waitUntil(notify());
