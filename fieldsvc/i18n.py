@@ -42,4 +42,12 @@ def init_app(app) -> None:
         datetime=lambda d, fmt="short": format_datetime(d, fmt) if d else "",
         money=money, number=number,
     )
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.globals["current_locale"] = current_locale
+
+
+def current_locale() -> str:
+    """zh_CN or en, as configured: Babel says zh_Hans_CN for Chinese, which no page should show."""
+    locale = get_locale()
+    if locale is None:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
