@@ -71,6 +71,17 @@ def verify() -> list[str]:
     return problems
 
 
+def export_jsonl(out) -> int:
+    """Every entry as one JSON line (oldest first), hashes included, so the chain can be verified elsewhere."""
+    count = 0
+    for e in db.session.execute(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000)).scalars():
+        out.write(json.dumps({"id": e.id, "at": e.at.isoformat(timespec="microseconds"), "actor_id": e.actor_id,
+                              "action": e.action, "entity": e.entity, "entity_id": e.entity_id, "data": e.data,
+                              "prev_hash": e.prev_hash, "hash": e.hash}, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
 def history(entity: str, entity_id: int) -> list[AuditEntry]:
     stmt = (select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
             .order_by(AuditEntry.id))

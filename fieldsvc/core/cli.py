@@ -35,6 +35,16 @@ def verify():
     click.echo("audit trail intact")
 
 
+@audit_cli.command("export")
+@click.option("--to", "target", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: standard output).")
+@with_appcontext
+def export(target):
+    """Write the whole trail as JSON lines, with each entry's hashes, for an auditor to keep or re-check."""
+    count = audit.export_jsonl(target)
+    click.echo(f"{count} entries exported", err=True)
+
+
 @click.command("backup")
 @click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path),
               help="Backup file (default instance/backups/fieldsvc-<timestamp>.<ext>).")

@@ -62,3 +62,15 @@ def test_audit_verify_cli(app, staff):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "intact" in result.output
+
+
+def test_audit_export_carries_the_chain(app, staff, api, db):
+    import json
+    client, headers = api("station_chief")
+    client.post("/api/v1/customers", headers=headers, json={
+        "account_no": "50000900", "name": "导出", "category": "residential", "gas": "NG", "district": "城东片区",
+        "address": "测试路9号"})
+    result = app.test_cli_runner().invoke(args=["audit", "export"])
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert lines and lines[-1]["action"] == "customer.create"
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(lines, lines[1:], strict=False))
