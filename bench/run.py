@@ -75,32 +75,32 @@ def resolve(url: str) -> dict:
 
 
 def query_counts(url: str, ids: dict) -> dict[str, int]:
-    """SQL statements each key page issues, counted in-process on the same database."""
+    """SQL statements each key page issues, counted in-process on the same database. Every request runs in
+    its own app context (as under gunicorn), so nothing is served from a previous request's session."""
     from sqlalchemy import event
 
     from fieldsvc import create_app
     from fieldsvc.extensions import db
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
                       "INSTANCE_PATH": str(ROOT / "bench" / "out" / "instance")})
-    counts = {}
     with app.app_context():
         engine = db.engine
-        statements = []
-        listener = lambda *a, **k: statements.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        clients = {}
-        for name, user, path in KEY_PAGES:
-            client = clients.get(user)
-            if client is None:
-                client = clients[user] = app.test_client()
-                if user:
-                    client.post("/login", data={"username": user, "password": PASSWORD})
-                client.get(path.format(**ids))  # warm: first-use queries (e.g. loading the user) are not the page's
-            statements.clear()
-            client.get(path.format(**ids))
-            counts[name] = len(statements)
-        event.remove(engine, "before_cursor_execute", listener)
-        engine.dispose()
+    statements = []
+    listener = lambda *a, **k: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    counts, clients = {}, {}
+    for name, user, path in KEY_PAGES:
+        client = clients.get(user)
+        if client is None:
+            client = clients[user] = app.test_client()
+            if user:
+                client.post("/login", data={"username": user, "password": PASSWORD})
+        client.get(path.format(**ids))  # warm-up: first-use work (menus, catalogs) is not the page's
+        statements.clear()
+        client.get(path.format(**ids))
+        counts[name] = len(statements)
+    event.remove(engine, "before_cursor_execute", listener)
+    engine.dispose()
     return counts
 
 
