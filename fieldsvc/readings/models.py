@@ -169,7 +169,9 @@ class Bill(IdMixin, TimestampMixin, db.Model):
     lines: Mapped[list["BillLine"]] = relationship(back_populates="bill", order_by="BillLine.seq",
                                                    cascade="all, delete-orphan")
 
-    __table_args__ = (Index("ix_bills_customer_status", "customer_id", "status"),)
+    # (customer, id): a customer's latest bills without PostgreSQL walking the whole table backwards by id.
+    __table_args__ = (Index("ix_bills_customer_status", "customer_id", "status"),
+                      Index("ix_bills_customer_latest", "customer_id", "id"))
 
     @property
     def principal_due(self) -> Decimal:
