@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The domain packages, in registration order. Each has init_app(app) that imports its models and
 # registers its blueprints, API blueprints, CLI commands, menu entries and timeline sources.
-DOMAINS = ("core", "auth", "customers", "metering", "dispatch", "inspections", "hse", "readings", "cardsales", "complaints", "sync", "management")
+DOMAINS = ("core", "auth", "customers", "metering", "dispatch", "inspections", "hse", "readings", "cardsales", "complaints", "sync", "management", "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -124,6 +124,8 @@ class P(StrEnum):
     vehicles_view = "vehicles.view"          # the vehicles, their drivers, checks and maintenance
     vehicles_manage = "vehicles.manage"      # register vehicles, assign drivers, record maintenance
     vehicle_log = "vehicles.log"             # the driver's daily check and mileage of their own vehicle
+    # reports
+    reports_view = "reports.view"            # dashboards, KPIs and the monthly report (a chief: own district)
 
 
 ALL_ROLES = frozenset(Role)
@@ -218,6 +220,8 @@ WHO_MAY: dict[P, frozenset[Role]] = {
     P.vehicles_view: frozenset({Role.director, Role.station_chief, Role.repair_tech, Role.pipe_fitter}),
     P.vehicles_manage: frozenset({Role.station_chief, Role.director}),
     P.vehicle_log: frozenset({Role.repair_tech, Role.pipe_fitter}),
+    # reports
+    P.reports_view: frozenset({Role.director, Role.statistician, Role.station_chief}),
 }
 
 GRANTS: dict[Role, frozenset[P]] = {

@@ -74,6 +74,7 @@ SERVICE_CHECKED: dict[str, object] = {
     "management_api.IncidentItem": P.incidents_view,
     "management_api.Vehicles": P.vehicles_view,
     "management_api.VehicleItem": P.vehicles_view,
+    "reports_api.Kpis": P.reports_view,
     "readings_api.Readings": {"POST": P.readings_record},
     "readings_api.MeterReadings": P.routes_open,
     "readings_api.ApproveReading": P.readings_review,

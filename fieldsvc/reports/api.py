@@ -1,0 +1,124 @@
+"""GET /api/v1/reports/kpis: the dashboard figures as JSON numbers (reports.view; a station chief
+sees their own district only — another district is 403)."""
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from fieldsvc.reports import services
+from fieldsvc.schemas import BaseSchema
+
+blp = Blueprint("reports_api", __name__, url_prefix="/api/v1", description="Dashboards and KPIs")
+
+class KpiQuery(BaseSchema):
+    from_ = fields.Date(data_key="from", metadata={"description": "First day (YYYY-MM-DD); default: this month"})
+    to = fields.Date(metadata={"description": "Last day, inclusive (at most 366 days after `from`)"})
+    district = fields.Integer(metadata={"description": "District id; omitted: all (a station chief: theirs)"})
+
+
+class Orders(Schema):
+    total = fields.Integer(metadata={"description": "Work orders created in the period"})
+    by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class TypeCompliance(Schema):
+    reached = fields.Integer()
+    on_time = fields.Integer()
+    rate = fields.Decimal(as_string=False, allow_none=True)
+
+
+class Compliance(Schema):
+    reached = fields.Integer(metadata={"description": "Orders of the period that reached their milestone"})
+    on_time = fields.Integer(metadata={"description": "… at or before due_at"})
+    rate = fields.Decimal(as_string=False, allow_none=True, metadata={"description": "on_time / reached, %"})
+    by_type = fields.Dict(keys=fields.String(), values=fields.Nested(TypeCompliance))
+
+
+class Emergency(Schema):
+    count = fields.Integer()
+    median_min = fields.Float(allow_none=True)
+    p90_min = fields.Float(allow_none=True, metadata={"description": "Nearest-rank 90th percentile"})
+
+
+class ReadingsOut(Schema):
+    stops = fields.Integer()
+    read = fields.Integer()
+    rate = fields.Decimal(as_string=False, allow_none=True, metadata={"description": "抄表率, %"})
+
+
+class Arrears(Schema):
+    bills = fields.Integer()
+    billed = fields.Decimal(as_string=False)
+    paid = fields.Decimal(as_string=False)
+    rate = fields.Decimal(as_string=False, allow_none=True, metadata={"description": "回收率, %"})
+
+
+class Inspections(Schema):
+    customers = fields.Integer()
+    done = fields.Integer()
+    visited = fields.Integer()
+    coverage = fields.Decimal(as_string=False, allow_none=True, metadata={"description": "安检率, %"})
+    entry_rate = fields.Decimal(as_string=False, allow_none=True, metadata={"description": "入户率, %"})
+
+
+class Hazards(Schema):
+    found = fields.Integer()
+    rectified = fields.Integer()
+    overdue = fields.Integer()
+    rate = fields.Decimal(as_string=False, allow_none=True, metadata={"description": "整改率, %"})
+
+
+class Metering(Schema):
+    tests = fields.Integer()
+    failed = fields.Integer()
+    failure_rate = fields.Decimal(as_string=False, allow_none=True)
+    certificates = fields.Integer()
+    notices = fields.Integer()
+
+
+class Satisfaction(Schema):
+    count = fields.Integer()
+    mean = fields.Decimal(as_string=False, allow_none=True)
+    satisfied = fields.Integer()
+    satisfied_rate = fields.Decimal(as_string=False, allow_none=True)
+
+
+class Hse(Schema):
+    significant_hazards = fields.Integer()
+    open_nonconformities = fields.Integer()
+
+
+class Qualifications(Schema):
+    expired = fields.Integer()
+    expiring = fields.Integer()
+    days = fields.Integer()
+
+
+class KpiOut(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    district_id = fields.Integer(allow_none=True)
+    orders = fields.Nested(Orders)
+    compliance = fields.Nested(Compliance)
+    emergency = fields.Nested(Emergency)
+    readings = fields.Nested(ReadingsOut)
+    arrears = fields.Nested(Arrears)
+    inspections = fields.Nested(Inspections)
+    hazards = fields.Nested(Hazards)
+    metering = fields.Nested(Metering)
+    satisfaction = fields.Nested(Satisfaction)
+    hse = fields.Nested(Hse)
+    qualifications = fields.Nested(Qualifications)
+
+
+@blp.route("/reports/kpis")
+class Kpis(MethodView):
+    @blp.arguments(KpiQuery, location="query")
+    @blp.response(200, KpiOut)
+    def get(self, args):
+        """The dashboard figures of a period (definitions: fieldsvc/reports/queries.py)."""
+        p = services.period(args.get("from_"), args.get("to"))
+        result = services.kpis(current_user, p, args.get("district"))
+        result["from_"] = result.pop("from")
+        return result

@@ -1,0 +1,111 @@
+"""Use cases of the reports domain: who may see which district, the period asked for, and the
+dashboard / KPI / monthly-report figures, all from `queries` (read-only: nothing here writes)."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+
+from fieldsvc import clock
+from fieldsvc.errors import Invalid, NotAllowed
+from fieldsvc.permissions import P, Role, require
+from fieldsvc.reports import queries
+
+MAX_DAYS = 366
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        return f"{self.start.isoformat()}…{self.end.isoformat()}"
+
+
+def month_bounds(year: int, month: int) -> Period:
+    first = date(year, month, 1)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return Period(first, nxt - timedelta(days=1))
+
+
+def this_month() -> Period:
+    today = clock.today()
+    return month_bounds(today.year, today.month)
+
+
+def period(start: date | None, end: date | None) -> Period:
+    """The period asked for; this month when neither end is given. Refuses reversed or over-long ones."""
+    if start is None and end is None:
+        return this_month()
+    start = start or end.replace(day=1)
+    end = end or month_bounds(start.year, start.month).end
+    if end < start:
+        raise Invalid({"to": [_("The end of the period is before its start.")]})
+    if (end - start).days >= MAX_DAYS:
+        raise Invalid({"to": [_("A period can be at most %(n)s days long.", n=MAX_DAYS)]})
+    return Period(start, end)
+
+
+def parse_month(text: str | None) -> tuple[int, int]:
+    """'YYYY-MM' → (year, month); this month when empty; Invalid when malformed."""
+    if not text:
+        today = clock.today()
+        return today.year, today.month
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        raise Invalid({"month": [_("Give the month as YYYY-MM.")]}) from None
+    return year, month
+
+
+def scope(actor, district_id: int | None) -> int | None:
+    """The district the actor may see: a station chief only their own (another one is refused with 403;
+    none asked for means theirs); the director and the statistics clerk any, or all (None)."""
+    require(actor, P.reports_view)
+    if actor.role == Role.station_chief:
+        if actor.district_id is None or (district_id is not None and district_id != actor.district_id):
+            raise NotAllowed()
+        return actor.district_id
+    return district_id
+
+
+def last_months(year: int, month: int, n: int = TREND_MONTHS) -> list[tuple[int, int]]:
+    """The n calendar months ending with (year, month), oldest first."""
+    index = year * 12 + month - 1
+    return [((i // 12), (i % 12) + 1) for i in range(index - n + 1, index + 1)]
+
+
+def kpis(actor, p: Period, district_id: int | None) -> dict:
+    """Every figure of the period for the district the actor may see."""
+    district_id = scope(actor, district_id)
+    return {"from": p.start, "to": p.end, "district_id": district_id,
+            **queries.all_figures(p.start, p.end, district_id)}
+
+
+def dashboard(actor, p: Period, district_id: int | None) -> dict:
+    """The dashboard: the period's figures, today's (for a station chief), the 12-month trends up to the
+    period's last month and, for the whole company, the district comparison. A fixed number of queries."""
+    district_id = scope(actor, district_id)
+    figures = queries.all_figures(p.start, p.end, district_id)
+    months = last_months(p.end.year, p.end.month)
+    today = None
+    if actor.role == Role.station_chief:
+        day = clock.today()
+        today = {"date": day, "orders": queries.orders(day, day, district_id),
+                 "compliance": queries.compliance(day, day, district_id),
+                 "emergency": queries.emergency_arrival(day, day, district_id)}
+    return {"period": p, "district_id": district_id, "figures": figures, "today": today,
+            "trend_orders": queries.orders_by_month(months, district_id),
+            "trend_readings": queries.reading_trend(months, district_id),
+            "districts": queries.districts_comparison(p.start, p.end) if district_id is None else None}
+
+
+def monthly(actor, year: int, month: int, district_id: int | None) -> dict:
+    """The monthly report (月报): the same figures as the dashboard for one calendar month."""
+    p = month_bounds(year, month)
+    district_id = scope(actor, district_id)
+    return {"period": p, "key": f"{year:04d}-{month:02d}", "district_id": district_id,
+            "figures": queries.all_figures(p.start, p.end, district_id)}

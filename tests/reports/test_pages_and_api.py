@@ -1,0 +1,125 @@
+"""The KPI API (who may, which district), the dashboard and monthly pages, the XLSX and PDF, and the
+dashboard's fixed number of SQL queries."""
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import event
+
+from fieldsvc.extensions import db as _db
+from fieldsvc.reports import exports, queries
+from tests.reports.conftest import END, START, local
+
+KPIS = "/api/v1/reports/kpis?from=2025-10-01&to=2025-10-31"
+
+
+@pytest.mark.parametrize("username", ["repair_tech", "meter_reader", "card_clerk", "safety_officer",
+                                      "metering_head"])
+def test_api_refuses_other_roles(known_month, api, username):
+    client, headers = api(username)
+    assert client.get(KPIS, headers=headers).status_code == 403
+
+
+def test_api_needs_login(known_month, client):
+    assert client.get(KPIS).status_code == 401
+
+
+@pytest.mark.parametrize("username", ["director", "statistician"])
+def test_api_company_and_district_figures(known_month, api, username):
+    client, headers = api(username)
+    body = client.get(KPIS, headers=headers).json
+    assert body["from"] == "2025-10-01" and body["to"] == "2025-10-31" and body["district_id"] is None
+    assert body["orders"]["total"] == 8
+    body = client.get(f"{KPIS}&district={known_month.a.id}", headers=headers).json
+    assert body["district_id"] == known_month.a.id
+    assert body["orders"]["total"] == 7 and body["orders"]["by_type"]["emergency"] == 3
+    assert body["compliance"]["rate"] == 40.0 and body["emergency"]["p90_min"] == 90.0
+    assert body["readings"]["rate"] == 50.0 and body["arrears"]["paid"] == 120.0
+    assert body["inspections"]["entry_rate"] == 66.7 and body["hazards"]["overdue"] == 1
+    assert body["satisfaction"]["mean"] == 3.67 and body["hse"]["open_nonconformities"] == 2
+
+
+def test_api_station_chief_sees_own_district_only(known_month, api):
+    client, headers = api("station_chief")
+    body = client.get(KPIS, headers=headers).json
+    assert body["district_id"] == known_month.a.id and body["orders"]["total"] == 7
+    assert client.get(f"{KPIS}&district={known_month.a.id}", headers=headers).status_code == 200
+    assert client.get(f"{KPIS}&district={known_month.b.id}", headers=headers).status_code == 403
+
+
+def test_api_period_defaults_and_validation(known_month, api):
+    client, headers = api("director")
+    assert client.get("/api/v1/reports/kpis", headers=headers).status_code == 200
+    assert client.get("/api/v1/reports/kpis?from=2025-10-31&to=2025-10-01", headers=headers).status_code == 422
+    assert client.get("/api/v1/reports/kpis?from=2024-01-01&to=2025-10-01", headers=headers).status_code == 422
+    assert client.get("/api/v1/reports/kpis?from=nonsense", headers=headers).status_code == 422
+
+
+def test_dashboard_pages(known_month, login):
+    page = login("director").get("/reports/?from=2025-10-01&to=2025-10-31", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="r-orders"' in html and "<svg" in html and "<script" not in html.split("</head>")[1]
+    assert "Districts compared" in html and "/dispatch/?status=all" in html
+    chief = login("station_chief").get("/reports/?from=2025-10-01&to=2025-10-31", headers={"Accept-Language": "en"})
+    assert chief.status_code == 200
+    text = chief.get_data(as_text=True)
+    assert "Today" in text and "Districts compared" not in text and known_month.a.name in text
+    assert login("station_chief").get(f"/reports/?district_id={known_month.b.id}").status_code == 403
+    assert login("repair_tech").get("/reports/").status_code == 403
+    assert login("statistician").get("/reports/monthly?month=2025-10").status_code == 200
+
+
+def test_monthly_xlsx_holds_the_dashboard_numbers(known_month, login):
+    response = login("director").get(f"/reports/monthly/2025-10.xlsx?district_id={known_month.a.id}")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = {row[0]: row[3] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    figures = queries.all_figures(START, END, known_month.a.id)
+    expected = {line.key: line.value for line in exports.lines(figures)}
+    assert values.keys() == expected.keys()
+    for key, value in expected.items():
+        assert values[key] == (None if value is None else pytest.approx(float(value))), key
+    assert values["orders.total"] == 7 and values["readings.rate"] == 50.0
+    assert values["arrears.billed"] == 150.0 and values["compliance.type.emergency"] == pytest.approx(33.3)
+    assert Decimal(str(values["satisfaction.mean"])) == Decimal("3.67")
+
+
+def test_monthly_pdf(known_month, login):
+    response = login("statistician").get("/reports/monthly/2025-10.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert login("statistician").get("/reports/monthly/2025-13.pdf").status_code == 422
+
+
+def _count_queries(client, url) -> int:
+    count = 0
+
+    def before(*args, **kwargs):
+        nonlocal count
+        count += 1
+    engine = _db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return count
+
+
+@pytest.mark.parametrize("username", ["director", "station_chief"])
+def test_dashboard_uses_a_fixed_number_of_queries(known_month, login, db, username):
+    url = "/reports/?from=2025-10-01&to=2025-10-31"
+    client = login(username)
+    client.get(url)  # warm caches (labels, districts)
+    db.session.commit()  # both counts start from the same state of the shared session (user expired)
+    before = _count_queries(client, url)
+    for i in range(40):  # many more records of every kind the dashboard counts
+        known_month.order(known_month.a, "emergency", "completed", local(START) + timedelta(hours=i), 30,
+                          on_site_min=10 + i, completed_min=60)
+        known_month.order(known_month.c, "repair", "new", local(START) + timedelta(hours=i), 240)
+    db.session.commit()
+    after = _count_queries(client, url)
+    assert after == before
+    assert before < 30
