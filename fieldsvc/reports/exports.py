@@ -29,9 +29,9 @@ def lines(figures: dict) -> list[Line]:
         Line("compliance.rate", "时效", "时效达标率", _l("Response time met"), f["compliance"]["rate"], "%"),
         *[Line(f"compliance.type.{t}", "时效", f"达标率 · {label(t, 'wo_type')}", label(t, "wo_type"), v["rate"], "%")
           for t, v in sorted(f["compliance"]["by_type"].items())],
-        Line("emergency.count", "抢险", "抢险到场次数", _l("Emergency arrivals"), f["emergency"]["count"]),
-        Line("emergency.median", "抢险", "到场时间中位数（分钟）", _l("Arrival, median (min)"), f["emergency"]["median_min"]),
-        Line("emergency.p90", "抢险", "到场时间90分位（分钟）", _l("Arrival, 90th percentile (min)"),
+        Line("emergency.count", "抢修", "抢修到场次数", _l("Emergency arrivals"), f["emergency"]["count"]),
+        Line("emergency.median", "抢修", "到场时间中位数（分钟）", _l("Arrival, median (min)"), f["emergency"]["median_min"]),
+        Line("emergency.p90", "抢修", "到场时间90分位（分钟）", _l("Arrival, 90th percentile (min)"),
              f["emergency"]["p90_min"]),
         Line("readings.rate", "抄表收费", "抄表率", _l("Reading completion"), f["readings"]["rate"], "%"),
         Line("arrears.billed", "抄表收费", "应收金额（元）", _l("Billed (yuan)"), f["arrears"]["billed"]),
