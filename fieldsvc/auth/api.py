@@ -1,4 +1,4 @@
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,6 +25,19 @@ class Token(MethodView):
         token, row = services.issue_token(user)
         db.session.commit()
         return {"token": token, "expires_at": row.expires_at}
+
+
+@blp.route("/auth/token/current")
+class CurrentToken(MethodView):
+    @blp.response(204)
+    def delete(self):
+        """Revoke the bearer token this request carries (log a device out of the API)."""
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            raise NotAuthenticated(_("Only a bearer token can be revoked here."))
+        services.revoke_token(current_user, header.removeprefix("Bearer ").strip())
+        db.session.commit()
+        return None
 
 
 @blp.route("/me")

@@ -88,6 +88,7 @@ SERVICE_CHECKED: dict[str, object] = {
     "customers.show": P.customers_view,
     "customers.meter": P.customers_view,
     "auth_api.Me": LOGIN,
+    "auth_api.CurrentToken": LOGIN,
     "auth_api.Users": P.staff_view,
     "customers_api.Customers": {"GET": P.customers_view, "POST": P.customers_edit},
     "customers_api.CustomerItem": {"GET": P.customers_view, "PATCH": P.customers_edit},

@@ -60,3 +60,10 @@ def test_session_cookie_flags(app, staff):
     response = client.post("/login", data={"username": "director", "password": "fieldsvc-demo"})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_revoked_token_no_longer_works(staff, api):
+    client, headers = api("repair_tech")
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert client.delete("/api/v1/auth/token/current", headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
