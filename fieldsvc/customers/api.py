@@ -9,14 +9,6 @@ from fieldsvc.extensions import db
 blp = Blueprint("customers_api", __name__, url_prefix="/api/v1", description="Customers and meters")
 
 
-def _created(kind, data, create, get):
-    """Idempotent create: 201 the first time, 200 with the first record on a repeated client_id."""
-    client_id = data.pop("client_id", None)
-    record_id, created = idempotency.create_once(current_user, kind, client_id, data, lambda: create(data))
-    db.session.commit()
-    return get(current_user, record_id), 201 if created else 200
-
-
 @blp.route("/customers")
 class Customers(MethodView):
     @blp.arguments(schemas.CustomerQuery, location="query")
@@ -32,7 +24,7 @@ class Customers(MethodView):
     @blp.alt_response(200, schema=schemas.CustomerOut, description="Repeated client_id: the first record")
     def post(self, data):
         """Create a customer."""
-        return _created("customer", data, lambda d: services.create_customer(current_user, d),
+        return idempotency.respond_created("customer", data, lambda d: services.create_customer(current_user, d),
                         services.get_customer)
 
 
@@ -67,7 +59,7 @@ class Meters(MethodView):
     @blp.alt_response(200, schema=schemas.MeterOut, description="Repeated client_id: the first record")
     def post(self, data):
         """Register a meter (in stock, or installed when customer_id is given)."""
-        return _created("meter", data, lambda d: services.create_meter(current_user, d), services.get_meter)
+        return idempotency.respond_created("meter", data, lambda d: services.create_meter(current_user, d), services.get_meter)
 
 
 @blp.route("/meters/<int:meter_id>")

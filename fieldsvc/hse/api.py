@@ -11,14 +11,6 @@ from fieldsvc.hse.services import capa, observations, registers
 blp = Blueprint("hse_api", __name__, url_prefix="/api/v1/hse", description="HSE registers and nonconformities")
 
 
-def _created(kind, data, create, get):
-    """Idempotent create: 201 the first time, 200 with the first record on a repeated client_id."""
-    client_id = data.pop("client_id", None)
-    record_id, created = idempotency.create_once(current_user, kind, client_id, data, lambda: create(data))
-    db.session.commit()
-    return get(current_user, record_id), 201 if created else 200
-
-
 @blp.route("/hazards")
 class Hazards(MethodView):
     @blp.arguments(schemas.HseHazardQuery, location="query")
@@ -33,7 +25,7 @@ class Hazards(MethodView):
     @blp.alt_response(200, schema=schemas.HseHazardOut, description="Repeated client_id: the first record")
     def post(self, data):
         """Add a hazard assessed by LEC → D, grade, colour, significant (safety officer, director)."""
-        return _created("hse_hazard", data, lambda d: registers.create_hazard(current_user, d), registers.get_hazard)
+        return idempotency.respond_created("hse_hazard", data, lambda d: registers.create_hazard(current_user, d), registers.get_hazard)
 
 
 @blp.route("/hazards/<int:hazard_id>")
@@ -65,7 +57,7 @@ class Aspects(MethodView):
     @blp.alt_response(200, schema=schemas.HseAspectOut, description="Repeated client_id: the first record")
     def post(self, data):
         """Add an environmental aspect → total, significant (safety officer, director)."""
-        return _created("hse_aspect", data, lambda d: registers.create_aspect(current_user, d), registers.get_aspect)
+        return idempotency.respond_created("hse_aspect", data, lambda d: registers.create_aspect(current_user, d), registers.get_aspect)
 
 
 @blp.route("/aspects/<int:aspect_id>")
@@ -90,7 +82,7 @@ class Observations(MethodView):
     @blp.alt_response(200, schema=schemas.HseObservationOut, description="Repeated client_id: the first record")
     def post(self, data):
         """Report a hazard or environmental aspect seen in the field (anyone). Photos: the page form."""
-        return _created("hse_observation", data, lambda d: observations.report(current_user, d), observations.get)
+        return idempotency.respond_created("hse_observation", data, lambda d: observations.report(current_user, d), observations.get)
 
 
 @blp.route("/nonconformities")
@@ -106,7 +98,7 @@ class Nonconformities(MethodView):
     @blp.response(201, schemas.NcOut)
     @blp.alt_response(200, schema=schemas.NcOut, description="Repeated client_id: the first record")
     def post(self, data):
-        return _created("hse_nc", data, lambda d: capa.create(current_user, d), capa.get)
+        return idempotency.respond_created("hse_nc", data, lambda d: capa.create(current_user, d), capa.get)
 
 
 @blp.route("/nonconformities/<int:nc_id>")

@@ -12,14 +12,6 @@ from fieldsvc.metering.services import documents, equipment, meter_tests
 blp = Blueprint("metering_api", __name__, url_prefix="/api/v1", description="Metering office")
 
 
-def _created(kind, data, create, get):
-    """Idempotent create: 201 the first time, 200 with the first record on a repeated client_id."""
-    client_id = data.pop("client_id", None)
-    record_id, created = idempotency.create_once(current_user, kind, client_id, data, lambda: create(data))
-    db.session.commit()
-    return get(current_user, record_id), 201 if created else 200
-
-
 @blp.route("/equipment")
 class EquipmentList(MethodView):
     @blp.arguments(schemas.BenchEquipmentQuery, location="query")
@@ -35,7 +27,7 @@ class EquipmentList(MethodView):
     @blp.alt_response(200, schema=schemas.BenchEquipmentOut, description="Repeated client_id: the first record")
     def post(self, data):
         """Register a bench standard with its calibration certificate and expiry."""
-        return _created("equipment", data, lambda d: equipment.create_equipment(current_user, d),
+        return idempotency.respond_created("equipment", data, lambda d: equipment.create_equipment(current_user, d),
                         equipment.get_equipment)
 
 
@@ -70,7 +62,7 @@ class MeterTests(MethodView):
     @blp.alt_response(200, schema=schemas.MeterTestOut, description="Repeated client_id: the first record")
     def post(self, data):
         """Record a bench test: each point's zone, error and MPE, and the verdict with failure codes."""
-        return _created("meter_test", data, lambda d: meter_tests.record_test(current_user, d),
+        return idempotency.respond_created("meter_test", data, lambda d: meter_tests.record_test(current_user, d),
                         meter_tests.get_test)
 
 
