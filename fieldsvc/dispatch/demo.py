@@ -1,13 +1,16 @@
 """Demo dispatch data for the demo city: a tools-and-parts catalogue with stock issued to the field
-crews, and a day's worth of orders in every state. Re-runnable: nothing is added twice."""
+crews, a day's worth of orders in every state and, at city size, a year of finished orders (30,000, as
+the benchmark's city needs). Re-runnable: nothing is added twice."""
 import random
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 
+from fieldsvc import clock
 from fieldsvc.auth.models import User
 from fieldsvc.customers.models import Customer
 from fieldsvc.dispatch import rules
-from fieldsvc.dispatch.models import CustodyItem, WorkOrder
+from fieldsvc.dispatch.models import Completion, CustodyItem, WorkOrder, WorkOrderEvent
 from fieldsvc.dispatch.services import custody, orders
 from fieldsvc.extensions import db
 
@@ -33,9 +36,114 @@ ORDERS = [
 ]
 
 
+HISTORY_ORDERS = {"small": 0, "city": 30_000}
+# (type, share of the year's orders, minutes to the door: low–high)
+HISTORY_MIX = [
+    ("emergency", 0.08, (6, 40)), ("repair", 0.40, (30, 300)), ("purge_ignition", 0.15, (600, 4000)),
+    ("pressure_check", 0.07, (600, 4000)), ("rectification", 0.10, (1000, 15000)),
+    ("meter_box", 0.05, (1000, 9000)), ("meter_replacement", 0.10, (1000, 7000)),
+    ("meter_verification", 0.05, (600, 4000)),
+]
+BATCH = 5000
+
+
 def seed_demo(rnd: random.Random, today, size: str) -> dict:
     """Called by the demo seeding (fieldsvc/core/demo.py)."""
-    return seed()
+    added = seed()
+    added["order_history"] = seed_history(rnd, today, HISTORY_ORDERS.get(size, 0))
+    return added
+
+
+def seed_history(rnd: random.Random, today, count: int) -> int:
+    """`count` closed orders spread over the year before today, each with its events and completion, and
+    a follow-up call (with a satisfaction score) after most repairs and purge-and-ignites. Bulk inserts with
+    explicit ids; nothing when the history exists (orders older than a week)."""
+    if count <= 0:
+        return 0
+    zone = clock.zone()
+    start = datetime.combine(today - timedelta(days=365), datetime.min.time(), tzinfo=zone)
+    if db.session.execute(select(func.count(WorkOrder.id)).where(WorkOrder.created_at < start + timedelta(days=358))
+                          ).scalar_one():
+        return 0
+    chief = db.session.execute(select(User).where(User.username == "station_chief")).scalar_one_or_none()
+    techs: dict[tuple[str, int], list[int]] = {}
+    for user in db.session.execute(select(User).where(User.role.in_(list(rules.ROLE_TYPES)), User.active.is_(True))
+                                   ).scalars():
+        techs.setdefault((user.role, user.district_id), []).append(user.id)
+    customers = db.session.execute(select(Customer.id, Customer.district_id, Customer.address)
+                                   .order_by(Customer.id)).all()
+    if chief is None or not customers or not techs:
+        return 0
+    ids = {m: (db.session.execute(select(func.max(m.id))).scalar() or 0) + 1
+           for m in (WorkOrder, WorkOrderEvent, Completion)}
+    orders_, events, completions = [], [], []
+    types = [t for t, _, _ in HISTORY_MIX]
+    weights = [w for _, w, _ in HISTORY_MIX]
+    delays = {t: d for t, _, d in HISTORY_MIX}
+
+    def add_event(order_id, action, frm, to, actor, at, assignee=None):
+        events.append(dict(id=ids[WorkOrderEvent], work_order_id=order_id, action=action, from_status=frm,
+                           to_status=to, actor_id=actor, assignee_id=assignee, at=at))
+        ids[WorkOrderEvent] += 1
+
+    for _ in range(count):
+        type_ = rnd.choices(types, weights)[0]
+        cid, district_id, address = rnd.choice(customers)
+        pool = [uid for role in rules.roles_for(type_) for uid in techs.get((role, district_id), [])] \
+            or [uid for role in rules.roles_for(type_) for (r, _d), uids in techs.items() if r == role for uid in uids]
+        tech = rnd.choice(pool)
+        created = start + timedelta(minutes=rnd.randrange(365 * 24 * 60 - 8 * 24 * 60))
+        low, high = delays[type_]
+        on_site = created + timedelta(minutes=rnd.randrange(low, high))
+        completed = on_site + timedelta(minutes=rnd.randrange(15, 150))
+        oid = ids[WorkOrder]
+        ids[WorkOrder] += 1
+        orders_.append(dict(id=oid, type=type_, status="closed", priority="urgent" if type_ == "emergency" else "normal",
+                            customer_id=cid, district_id=district_id, address=address, description="历史工单",
+                            assignee_id=tech, created_by_id=chief.id, created_at=created,
+                            due_at=rules.due_at(type_, created, zone), on_site_at=on_site, completed_at=completed,
+                            updated_at=completed + timedelta(hours=2), version=7))
+        add_event(oid, "create", None, "new", chief.id, created)
+        add_event(oid, "assign", "new", "assigned", chief.id, created + timedelta(minutes=2), tech)
+        add_event(oid, "accept", "assigned", "accepted", tech, created + timedelta(minutes=4))
+        add_event(oid, "en_route", "accepted", "en_route", tech, created + timedelta(minutes=5))
+        add_event(oid, "on_site", "en_route", "on_site", tech, on_site)
+        add_event(oid, "complete", "on_site", "completed", tech, completed)
+        add_event(oid, "close", "completed", "closed", chief.id, completed + timedelta(hours=2))
+        completions.append(dict(id=ids[Completion], work_order_id=oid, completed_by_id=tech, completed_at=completed,
+                                work_notes="已处理", results={},
+                                no_signature_reason=None if not rules.needs_signature(type_) else "历史记录"))
+        ids[Completion] += 1
+        if rules.creates_followup(type_) and rnd.random() < 0.8:
+            fid = ids[WorkOrder]
+            ids[WorkOrder] += 1
+            called = completed + timedelta(hours=rnd.randrange(18, 40))
+            orders_.append(dict(id=fid, type="followup_visit", status="closed", priority="normal", customer_id=cid,
+                                district_id=district_id, address=address, description="回访", parent_id=oid,
+                                created_by_id=chief.id, created_at=completed,
+                                due_at=rules.due_at("followup_visit", completed, zone), completed_at=called,
+                                updated_at=called, version=3))
+            add_event(fid, "create", None, "new", chief.id, completed)
+            add_event(fid, "complete", "new", "completed", chief.id, called)
+            add_event(fid, "close", "completed", "closed", chief.id, called)
+            completions.append(dict(id=ids[Completion], work_order_id=fid, completed_by_id=chief.id,
+                                    completed_at=called, results={"satisfaction": rnd.choices(
+                                        [5, 4, 3, 2, 1], [70, 20, 6, 3, 1])[0]}))
+            ids[Completion] += 1
+    for model, rows in ((WorkOrder, orders_), (WorkOrderEvent, events), (Completion, completions)):
+        for i in range(0, len(rows), BATCH):
+            db.session.execute(insert(model), rows[i:i + BATCH])
+    _sync_sequences()
+    return len(orders_)
+
+
+def _sync_sequences() -> None:
+    """Explicit ids were inserted: move PostgreSQL's sequences past them."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("work_orders", "work_order_events", "work_order_completions"):
+        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
 
 
 def seed() -> dict:

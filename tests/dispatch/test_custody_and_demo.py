@@ -53,3 +53,23 @@ def test_demo_seed_is_rerunnable(customers, staff, db, en_request):
     assert demo.seed() == {"items": 0, "orders": 0}
     statuses = {o.status for o in db.session.query(WorkOrder)}
     assert {"new", "assigned", "accepted", "en_route", "on_site"} <= statuses
+
+
+def test_city_history_is_closed_orders_with_followups_and_rerunnable(customers, staff, db, en_request):
+    import random
+
+    from fieldsvc import clock
+    from fieldsvc.dispatch.models import Completion
+
+    today = clock.today()
+    added = demo.seed_history(random.Random(3), today, 200)
+    db.session.commit()
+    orders = db.session.query(WorkOrder).all()
+    assert added == len(orders) > 200  # the 200 plus the follow-up calls after repairs and ignitions
+    assert {o.status for o in orders} == {"closed"}
+    assert all(o.completed_at and o.created_at < o.completed_at for o in orders)
+    assert all(o.on_site_at for o in orders if o.type != "followup_visit")
+    assert db.session.query(Completion).count() == len(orders)
+    followups = [o for o in orders if o.type == "followup_visit"]
+    assert followups and all(1 <= o.completion.results["satisfaction"] <= 5 for o in followups)
+    assert demo.seed_history(random.Random(3), today, 200) == 0
