@@ -1,5 +1,6 @@
 """The bottom tab bar and the home tiles, built from the user's permissions (mirrors the services)."""
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
@@ -28,7 +29,23 @@ def add(item: NavItem) -> None:
 
 
 def items_for(user) -> list[NavItem]:
-    return [i for i in ITEMS if i.permission is None or can(user, i.permission)]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return [i for i in ITEMS if i.permission is None]
+    return list(_items_for_role(user.role, len(ITEMS)))
+
+
+@lru_cache(maxsize=64)
+def _items_for_role(role: str, _version: int) -> tuple[NavItem, ...]:
+    """The menu depends on the role alone (permissions are granted per role): built once per role, not per
+    page. `_version` (the number of items) renews it if a domain adds an item after the first page."""
+    return tuple(i for i in ITEMS if i.permission is None or can(_RoleOnly(role), i.permission))
+
+
+@dataclass(frozen=True)
+class _RoleOnly:
+    role: str
+    is_authenticated: bool = True
+    is_active: bool = True
 
 
 def tabs_for(user) -> list[NavItem]:
@@ -54,11 +71,14 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _nav():
+        # The real user object, looked up once: every `can()` in a template would otherwise go through the
+        # current_user proxy again (measurably slow on pages that ask a dozen times).
+        user = current_user._get_current_object()
         return {
-            "nav_tabs": lambda: tabs_for(current_user),
-            "nav_items": lambda: items_for(current_user),
+            "nav_tabs": lambda: tabs_for(user),
+            "nav_items": lambda: items_for(user),
             "nav_active": is_active,
-            "can": lambda perm: can(current_user, perm),
+            "can": lambda perm: can(user, perm),
             "P": P,
             "ROLE_LABELS": ROLE_LABELS,
         }

@@ -252,7 +252,7 @@ def permission_required(permission: P):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            require(current_user, permission)
+            require(current_user._get_current_object(), permission)
             return view(*args, **kwargs)
         wrapped.required_permission = permission  # read by the access-matrix test
         return wrapped
