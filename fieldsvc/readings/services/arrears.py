@@ -104,7 +104,12 @@ class Standing:
 def standing(actor, customer_id: int, on: date | None = None) -> Standing:
     """What the customer owes, with the fee to date, and the stage of their arrears."""
     require(actor, P.bills_view)
-    customer = _customer(actor, customer_id)
+    return standing_of(actor, _customer(actor, customer_id), on)
+
+
+def standing_of(actor, customer: Customer, on: date | None = None) -> Standing:
+    """standing() for a customer the caller already found visible to the actor (a stop of their route)."""
+    require(actor, P.bills_view)
     on = on or clock.today()
     owed = owed_by([customer.id], on).get(customer.id, Owed(customer.id))
     case = open_case(customer.id)
