@@ -36,24 +36,34 @@ def district_by_name(name: str) -> District:
 
 def _search_filter(q: str):
     like = f"%{q}%"
-    serial_match = select(Meter.customer_id).where(Meter.serial_no.like(f"{q}%"), Meter.customer_id.is_not(None))
-    return or_(Customer.account_no.like(f"{q}%"), Customer.phone.like(like), Customer.name.like(like),
-               Customer.address.like(like), Customer.id.in_(serial_match))
+    terms = [Customer.name.like(like), Customer.address.like(like)]
+    # Account numbers, phones and meter serials are Latin letters and digits: a query in Chinese characters
+    # cannot match them, and leaving them out spares a scan of every meter (half the cost at city size).
+    if any(ch.isascii() and ch.isalnum() for ch in q):
+        serial_match = select(Meter.customer_id).where(Meter.serial_no.like(f"{q}%"), Meter.customer_id.is_not(None))
+        terms += [Customer.account_no.like(f"{q}%"), Customer.phone.like(like), Customer.id.in_(serial_match)]
+    return or_(*terms)
 
 
 def search_customers(actor, q: str | None = None, district_id: int | None = None,
-                     page: int = 1, per_page: int = 50) -> tuple[list[Customer], int]:
-    """Customers matching q (account no., name, phone, address or meter serial), newest account first."""
+                     page: int = 1, per_page: int = 50, count_up_to: int | None = None) -> tuple[list[Customer], int]:
+    """Customers matching q (account no., name, phone, address or meter serial), newest account first.
+
+    With `count_up_to`, the total stops counting there (a page then says "1000+"): counting every match of a
+    common word means reading the whole table, and nobody pages that far."""
     require(actor, P.customers_view)
     stmt = select(Customer)
     if q and q.strip():
         stmt = stmt.where(_search_filter(q.strip()))
     if district_id:
         stmt = stmt.where(Customer.district_id == district_id)
-    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    rows = db.session.execute(stmt.order_by(Customer.account_no).limit(per_page)
-                              .offset((page - 1) * per_page)).scalars().all()
-    return list(rows), total
+    rows = list(db.session.execute(stmt.order_by(Customer.account_no).limit(per_page)
+                                   .offset((page - 1) * per_page)).scalars())
+    if page == 1 and len(rows) < per_page:
+        return rows, len(rows)  # a short first page is every match: no second pass to count them
+    counted = stmt if count_up_to is None else stmt.limit(count_up_to + 1)
+    total = db.session.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
+    return rows, total
 
 
 def get_customer(actor, customer_id: int) -> Customer:

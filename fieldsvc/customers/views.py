@@ -12,6 +12,7 @@ from fieldsvc.permissions import P, permission_required
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 PER_PAGE = 30
+COUNT_UP_TO = 1000  # a search page counts its matches up to here
 
 
 def _load(schema, form) -> dict:
@@ -27,9 +28,10 @@ def _load(schema, form) -> dict:
 def index():
     q = request.args.get("q", "").strip()
     page = max(request.args.get("page", 1, type=int), 1)
-    customers, total = services.search_customers(current_user, q or None, page=page, per_page=PER_PAGE)
-    return render_template("customers/index.html", customers=customers, total=total, q=q,
-                           page=page, per_page=PER_PAGE)
+    customers, total = services.search_customers(current_user, q or None, page=page, per_page=PER_PAGE,
+                                                 count_up_to=COUNT_UP_TO)
+    return render_template("customers/index.html", customers=customers, total=min(total, COUNT_UP_TO), q=q,
+                           more=total > COUNT_UP_TO, page=page, per_page=PER_PAGE)
 
 
 @bp.get("/<int:customer_id>")
