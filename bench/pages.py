@@ -11,4 +11,5 @@ KEY_PAGES = [
     ("technician's jobs", "repair_tech", "/dispatch/jobs"),
     ("reader's route stop", "meter_reader", "/readings/routes/{route_id}/stops/1"),
     ("metering lab", "metering_tech", "/metering/"),
+    ("director dashboard", "director", "/reports/"),
 ]

@@ -1,8 +1,19 @@
 """Language and time zone selection, and locale-aware formatting helpers for templates."""
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import dates
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_domain, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_domain,
+    get_locale,
+    get_timezone,
+)
 from flask_login import current_user
 
 
@@ -39,7 +50,7 @@ def number(value, digits: int | None = None) -> str:
 def init_app(app) -> None:
     app.jinja_env.filters.update(
         date=lambda d, fmt="medium": format_date(d, fmt) if d else "",
-        datetime=lambda d, fmt="short": format_datetime(d, fmt) if d else "",
+        datetime=lambda d, fmt="short": _datetime(d, fmt) if d else "",
         money=money, number=number,
     )
     app.jinja_env.globals["current_locale"] = current_locale
@@ -52,6 +63,25 @@ def init_app(app) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+
+
+def _datetime(value: datetime, fmt: str) -> str:
+    """format_datetime(value, fmt) in the user's zone and language, with Babel's pattern parsed once per
+    locale: a timeline of forty entries otherwise spends over a millisecond re-reading the CLDR data."""
+    if not isinstance(value, datetime):
+        return format_datetime(value, fmt)
+    locale = get_locale()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return _pattern(str(locale), fmt).apply(value.astimezone(get_timezone()), locale)
+
+
+@lru_cache(maxsize=32)
+def _pattern(locale: str, fmt: str):
+    pattern = str(dates.get_datetime_format(fmt, locale=locale))
+    pattern = pattern.replace("{1}", dates.get_date_format(fmt, locale=locale).pattern)
+    pattern = pattern.replace("{0}", dates.get_time_format(fmt, locale=locale).pattern)
+    return dates.parse_pattern(pattern)
 
 
 def _translations():

@@ -49,3 +49,18 @@ def test_user_choice_beats_browser(staff, login, db):
     client.post("/language", data={"locale": "zh_CN"})
     page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "客户" in page
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+@pytest.mark.parametrize("fmt", ["short", "medium", "long", "full"])
+def test_datetime_filter_matches_babel(app, language, fmt):
+    """The template filter caches Babel's pattern; what it prints must not differ from format_datetime."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from flask_babel import format_datetime
+
+    from fieldsvc.i18n import _datetime
+    with app.test_request_context(headers={"Accept-Language": language}):
+        for value in (datetime(2026, 1, 2, 3, 4, tzinfo=UTC), datetime(2026, 7, 15, 23, 59),
+                      datetime(2026, 12, 31, 16, 30, tzinfo=timezone(timedelta(hours=8)))):
+            assert _datetime(value, fmt) == format_datetime(value, fmt)
