@@ -44,11 +44,8 @@ class Sales(MethodView):
     @blp.alt_response(409, description="The card was just sold to by another clerk, or has an unfinished sale")
     def post(self, data):
         """Take the payment and the meter's next purchase number: the sale is pending until written."""
-        client_id = data.pop("client_id", None)
-        sale_id, created = idempotency.create_once(current_user, "card_sale", client_id, data,
-                                                   lambda: sales.create_sale(current_user, data))
-        db.session.commit()
-        return sales.get_sale(current_user, sale_id), 201 if created else 200
+        return idempotency.respond_created("card_sale", data, lambda d: sales.create_sale(current_user, d),
+                                           sales.get_sale)
 
 
 @blp.route("/card-sales/<int:sale_id>")

@@ -28,11 +28,8 @@ class Complaints(MethodView):
     @blp.alt_response(200, schema=schemas.ComplaintOut, description="Repeated client_id: the first record")
     def post(self, data):
         """Take a complaint in; the caller becomes its owner (首问负责制). The due times follow from the category."""
-        client_id = data.pop("client_id", None)
-        complaint_id, created = idempotency.create_once(current_user, "complaint", client_id, data,
-                                                        lambda: intake.receive(current_user, data))
-        db.session.commit()
-        return access.get_complaint(current_user, complaint_id), 201 if created else 200
+        return idempotency.respond_created("complaint", data, lambda d: intake.receive(current_user, d),
+                                           access.get_complaint)
 
 
 @blp.route("/complaints/<int:complaint_id>")

@@ -27,11 +27,8 @@ class WorkOrders(MethodView):
     @blp.alt_response(200, schema=schemas.WorkOrderOut, description="Repeated client_id: the first record")
     def post(self, data):
         """Create an order; due_at follows from the type's target. Optional assignee_id assigns at once."""
-        client_id = data.pop("client_id", None)
-        order_id, created = idempotency.create_once(current_user, "work_order", client_id, data,
-                                                    lambda: orders.create_order(current_user, data))
-        db.session.commit()
-        return orders.get_order(current_user, order_id), 201 if created else 200
+        return idempotency.respond_created("work_order", data, lambda d: orders.create_order(current_user, d),
+                                           orders.get_order)
 
 
 @blp.route("/work-orders/<int:order_id>")

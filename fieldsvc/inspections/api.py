@@ -23,11 +23,8 @@ class Inspections(MethodView):
         for that are not sent (shut-off, signature, who refused, door-gap check) are listed in
         `missing` and can be completed on the inspection page.
         """
-        client_id = data.pop("client_id", None)
-        record_id, created = idempotency.create_once(
-            current_user, "inspection", client_id, data, lambda: recording.record(current_user, data, strict=False))
-        db.session.commit()
-        return recording.get(current_user, record_id), 201 if created else 200
+        return idempotency.respond_created("inspection", data,
+                                           lambda d: recording.record(current_user, d, strict=False), recording.get)
 
 
 @blp.route("/inspections/<int:inspection_id>")
