@@ -19,7 +19,8 @@ class Defaults:
     SESSION_LIFETIME_HOURS = 12
     API_TOKEN_HOURS = 12
     LOGIN_RATE_LIMIT = "10 per minute"
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # one process only: production sets redis:// (docs/DEPLOY.md)
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: each worker counts alone instead of every login failing
     SQLITE_BUSY_TIMEOUT_MS = 15000
     QUALIFICATION_WARN_DAYS = 60
     IMPORT_BATCH_SIZE = 1000
@@ -28,6 +29,10 @@ class Defaults:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     PASSWORD_HASH_METHOD = "scrypt"  # tests use a cheap pbkdf2 to stay fast
+    # Static files: "no-cache" + ETag (a repeat costs a 304), never a long max-age: their URLs carry no
+    # version and the service worker's install copies them from the HTTP cache. Repeat loads are served
+    # from the service worker's cache anyway.
+    SEND_FILE_MAX_AGE_DEFAULT = None
 
 
 def _instance_secret(instance_path: Path) -> str:
