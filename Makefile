@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 APT_PACKAGES := chromium fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-deps lint test-sqlite test-postgres test-browser translations babel-extract babel-update bench clean
+.PHONY: run test setup system-deps lint test-sqlite test-postgres test-browser translations babel-extract babel-update bench lighthouse clean
 
 run: setup  ## set up, migrate, load the demo city when empty, serve on http://127.0.0.1:5000
 	$(BIN)/flask db upgrade
@@ -56,6 +56,10 @@ test-postgres:
 	@$(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=5).close()" "$(TEST_DATABASE_URL)" \
 	  || { echo "PostgreSQL at $(TEST_DATABASE_URL) is unreachable: the PostgreSQL run cannot be skipped"; exit 1; }
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+lighthouse: setup  ## Lighthouse mobile scores and field-page weight (npm lighthouse 12; not part of CI)
+	cd bench/lighthouse && npm ci --no-audit --no-fund
+	$(BIN)/python -m bench.lighthouse --runs 3
 
 bench: setup  ## the city benchmark on SQLite and PostgreSQL (docs/BENCHMARKS.md)
 	$(BIN)/python -m bench.run --db sqlite
