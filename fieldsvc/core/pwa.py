@@ -4,13 +4,23 @@ import json
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template, request, session, url_for
 from flask_babel import gettext as _
+
+from fieldsvc.models import utcnow
 
 bp = Blueprint("pwa", __name__)
 
-SHELL_FILES = ("css/app.css", "js/app.js", "js/outbox-db.js", "js/outbox-page.js", "icons/icon.svg",
-               "icons/sprite.svg", "icons/icon-192.png")
+SHELL_FILES = ("css/app.css", "icons/icon.svg", "icons/sprite.svg", "icons/icon-192.png")
+
+
+@cache
+def shell_files(static_folder: str) -> tuple[str, ...]:
+    """What the phone keeps at install: the stylesheet, the icons and every script (about 50 KB), so a field
+    form opened without signal has its helpers (signature pad, photo shrinking, reading checks) too."""
+    scripts = sorted(p.relative_to(static_folder).as_posix() for p in (Path(static_folder) / "js").glob("*.js")
+                     if p.name != "sw.js")
+    return SHELL_FILES + tuple(scripts)
 
 
 @cache
@@ -27,13 +37,14 @@ def static_version(static_folder: str) -> str:
 @bp.get("/sw.js")
 def service_worker():
     source = (Path(current_app.static_folder) / "js" / "sw.js").read_text()
-    shell = [url_for("static", filename=f) for f in SHELL_FILES] + [url_for("pwa.offline")]
+    shell = [url_for("static", filename=f) for f in shell_files(current_app.static_folder)] + [url_for("pwa.offline")]
     body = source.replace("__VERSION__", static_version(current_app.static_folder)).replace(
         "__SHELL__", json.dumps(shell))
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"  # the browser must see a new version at once
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    response.add_etag()  # the update check on every page load then costs a 304, not the whole script
+    return response.make_conditional(request)
 
 
 @bp.get("/manifest.webmanifest")
@@ -56,6 +67,22 @@ def manifest():
     return current_app.response_class(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")
 
 
+@bp.app_context_processor
+def _as_of():
+    """`as_of()`: when the server rendered the page. The day's pages carry it (core/offline_as_of.html), so a
+    copy kept on the phone says how old its data is."""
+    return {"as_of": lambda: utcnow().isoformat(timespec="seconds")}
+
+
 @bp.get("/offline")
 def offline():
     return render_template("core/offline.html")
+
+
+@bp.after_request
+def _keep_the_session_cookie(response):
+    """These are fetched by the browser and the service worker on their own, perhaps while the user logs in:
+    they never send the session cookie back, or an answer landing after the login's would put the old
+    (logged-out) session back. (Runs before the session is saved.)"""
+    session.modified = False
+    return response

@@ -31,12 +31,50 @@
       form.appendChild(field);
     }
     if (!field.value) { field.value = uuid(); }
-    if (navigator.storage && navigator.storage.persist) { navigator.storage.persist(); }
+    // When the reader typed it, by the phone's clock: a form replayed hours later keeps its own time
+    // (the server takes it only within sane bounds). Set once, so a repeat is the very same form.
+    var at = form.querySelector("input[name=client_recorded_at]");
+    if (at && !at.value) { at.value = new Date().toISOString(); }
+    if (!form.querySelector("input[name=_title]")) {  // how the outbox names the form while it waits
+      var title = document.createElement("input");
+      title.type = "hidden"; title.name = "_title";
+      title.value = document.title.split(" · ").slice(0, -1).join(" · ") || document.title;
+      form.appendChild(title);
+    }
+    persist();
   });
+  // Ask the browser not to evict the outbox and the day's pages when the phone runs short of space.
+  function persist() {
+    if (navigator.storage && navigator.storage.persist && navigator.storage.persisted) {
+      navigator.storage.persisted().then(function (yes) { if (!yes) { navigator.storage.persist(); } })
+        .catch(function () { /* not granted: the outbox still works */ });
+    }
+  }
+  // "Data as of HH:MM" on the day's pages when what shows is the phone's copy (no signal, or an old copy).
+  var AS_OF_AFTER_MS = 2 * 60 * 1000;
+  function two(n) { return ("0" + n).slice(-2); }
+  function showAsOf() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-as-of]"), function (el) {
+      var at = new Date(el.getAttribute("data-as-of"));
+      if (isNaN(at.getTime())) { return; }
+      var copy = !navigator.onLine || Date.now() - at.getTime() > AS_OF_AFTER_MS;
+      el.hidden = !copy;
+      if (!copy) { return; }
+      var time = two(at.getHours()) + ":" + two(at.getMinutes());
+      if (at.toDateString() !== new Date().toDateString()) { time = (at.getMonth() + 1) + "-" + two(at.getDate()) + " " + time; }
+      el.textContent = (el.getAttribute("data-as-of-text") || "{time}").replace("{time}", time);
+    });
+  }
+  showAsOf();
+  window.addEventListener("pageshow", showAsOf);
+  window.addEventListener("online", showAsOf);
+  window.addEventListener("offline", showAsOf);
   // Send what waits in the outbox whenever the app opens or the signal returns; show how much waits.
   if ("serviceWorker" in navigator) {
+    var waiting = 0;  // forms that wait to be sent (not those waiting for the user: conflicts, refusals)
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (!event.data || event.data.type !== "outbox") { return; }
+      waiting = event.data.pending || 0;
       var banner = document.getElementById("outbox-banner");
       if (banner) {
         banner.hidden = !event.data.count;
@@ -48,12 +86,19 @@
       navigator.serviceWorker.ready.then(function (reg) { if (reg.active) { reg.active.postMessage(message); } });
     };
     window.addEventListener("online", function () { ask("flush"); });
+    // The signal is there but the server did not answer (restarting, overloaded): try again now and then.
+    window.setInterval(function () { if (waiting && navigator.onLine) { ask("flush"); } }, 10000);
     window.addEventListener("load", function () {
       ask("count");
+      persist();
       if (!navigator.onLine) { return; }
       ask("flush");
       // Keep the pages linked as the day's work (route stops, my jobs) for use without signal.
-      var links = Array.prototype.map.call(document.querySelectorAll("a[data-offline-link]"), function (a) { return a.href; });
+      // (a link marked data-offline-link, or any element naming the page in that attribute, e.g. a job's
+      // completion form)
+      var links = Array.prototype.map.call(document.querySelectorAll("[data-offline-link]"), function (el) {
+        return el.href || new URL(el.getAttribute("data-offline-link"), window.location.href).href;
+      });
       if (links.length) { ask({ type: "precache", urls: links }); }
     });
     window.fieldsvcOutbox = { flush: function () { ask("flush"); }, count: function () { ask("count"); } };

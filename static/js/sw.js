@@ -9,8 +9,11 @@ const PAGE_CACHE = "pages-" + VERSION;
 const SHELL = __SHELL__;
 const OFFLINE_URL = "/offline";
 
+// The shell is fetched without cookies: it needs none, and a response that set the session cookie could land
+// after the login's own (the worker installs while the user logs in) and log the user out again.
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  const shell = SHELL.map((url) => new Request(url, { credentials: "omit" }));
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(shell)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -63,7 +66,7 @@ async function postForm(request) {
     const fields = [];
     for (const [name, value] of form.entries()) fields.push([name, value]);
     await OutboxDB.put({ client_id: clientId, action: request.url, fields: fields, title: form.get("_title") || "",
-                         created: Date.now(), state: "pending", message: "" });
+                         page: request.referrer || "", created: Date.now(), state: "pending", message: "" });
     if (self.registration.sync) self.registration.sync.register("outbox").catch(() => {});
     await notify();
     return Response.redirect("/outbox", 303);
@@ -78,46 +81,75 @@ function flush() {
   return flushing;
 }
 
+// Replays ask for JSON: an error then comes back as {"error"} or {"errors"} (a refused CSRF token or an
+// ended session is an error to keep the form for, never a redirect that would look like success).
+const REPLAY_ACCEPT = "application/json, text/html;q=0.5";
+
 async function sendAll() {
   const items = (await OutboxDB.all()).filter((i) => i.state === "pending" || i.state === "login");
   if (!items.length) return;
   let token;
   try {
     const r = await fetch("/sync/csrf", { credentials: "same-origin", cache: "no-store" });
-    if (r.redirected || !r.ok) { // the session ended: keep everything, ask for a login
-      await Promise.all(items.map((i) => OutboxDB.update(i.client_id, { state: "login" })));
+    if (r.redirected || !r.ok) { // the session ended (or the server is not itself yet): keep everything
+      if (r.redirected || r.status === 401) {
+        await Promise.all(items.map((i) => OutboxDB.update(i.client_id, { state: "login" })));
+      }
       return;
     }
     token = (await r.json()).csrf_token;
   } catch (err) {
-    return; // still no signal
+    return; // still no signal, or the server is down: everything waits for the next try
   }
+  items.sort((a, b) => a.created - b.created); // in the order they were entered
   for (const item of items) {
     const body = new FormData();
     for (const [name, value] of item.fields) if (name !== "csrf_token") body.append(name, value);
     body.append("csrf_token", token);
     let r;
     try {
-      r = await fetch(item.action, { method: "POST", body: body, credentials: "same-origin" });
+      // The server answers a form it took with a redirect: that answer is the confirmation, and the page it
+      // points to is not fetched (it is not needed, and its own failure must not mark a taken form refused).
+      r = await fetch(item.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+                                     headers: { Accept: REPLAY_ACCEPT } });
     } catch (err) {
-      return; // the signal went again: the rest waits
+      return; // the signal (or the server) went again: this one and the rest wait, kept as they are
     }
-    if (r.redirected && new URL(r.url).pathname === "/login") {
+    if (r.status === 401) { // the session ended while sending: keep it for after the login
       await OutboxDB.update(item.client_id, { state: "login" });
-    } else if (r.ok) {
+    } else if (r.type === "opaqueredirect" || r.ok) {
       await OutboxDB.remove(item.client_id); // confirmed by the server (a replay is answered the same way)
-    } else if (r.status === 409) {
-      await OutboxDB.update(item.client_id, { state: "conflict" });
+    } else if (r.status === 409) { // kept for the user to resolve: never dropped
+      await OutboxDB.update(item.client_id, { state: "conflict", message: await reason(r) });
     } else if (r.status >= 400 && r.status < 500) {
-      await OutboxDB.update(item.client_id, { state: "rejected", message: String(r.status) });
+      await OutboxDB.update(item.client_id, { state: "rejected", message: await reason(r) || String(r.status) });
     } // 5xx: the server is in trouble; keep the item pending and try again later
+  }
+}
+
+// The server's words for a refused form: from JSON, or from the page it rendered (alert or lead line).
+async function reason(response) {
+  try {
+    if ((response.headers.get("Content-Type") || "").includes("json")) {
+      const body = await response.json();
+      if (body.error) return body.error;
+      return Object.values(body.errors || {}).flat().join(" ");
+    }
+    const html = await response.text();
+    const found = html.match(/role="alert"[^>]*>([\s\S]*?)<\/(?:div|p)>/) || html.match(/<p class="lead">([\s\S]*?)<\/p>/);
+    if (!found) return "";
+    return found[1].replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().replace(/&#39;/g, "'")
+      .replace(/&#34;|&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  } catch (err) {
+    return "";
   }
 }
 
 async function notify() {
   const items = await OutboxDB.all();
+  const pending = items.filter((i) => i.state === "pending").length;
   const clients = await self.clients.matchAll({ includeUncontrolled: true });
-  clients.forEach((c) => c.postMessage({ type: "outbox", count: items.length }));
+  clients.forEach((c) => c.postMessage({ type: "outbox", count: items.length, pending: pending }));
 }
 
 self.addEventListener("sync", (event) => {

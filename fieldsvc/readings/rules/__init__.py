@@ -20,6 +20,8 @@ from fieldsvc.readings.rules.arrears import (
 )
 from fieldsvc.readings.rules.reading import (
     API_KINDS,
+    CLIENT_MAX_AGE,
+    CLIENT_SKEW,
     CONFIRMABLE,
     Code,
     Context,
@@ -29,6 +31,7 @@ from fieldsvc.readings.rules.reading import (
     Period,
     Previous,
     check_reading,
+    client_time,
     cycle_bounds,
     cycle_of,
     days_between,
@@ -57,10 +60,10 @@ from fieldsvc.readings.rules.tariff import (
 )
 
 __all__ = [
-    "API_KINDS", "CONFIRMABLE", "DEFAULT_CYCLE_START", "DUE_DAYS", "FLAT_PRICES", "GRACE_DAYS",
+    "API_KINDS", "CLIENT_MAX_AGE", "CLIENT_SKEW", "CONFIRMABLE", "DEFAULT_CYCLE_START", "DUE_DAYS", "FLAT_PRICES", "GRACE_DAYS",
     "RESIDENTIAL_TIERS", "RESTORE_WITHIN_HOURS", "Code", "Context", "DatedPeriod", "Kind", "Outcome",
     "Period", "Previous", "Stage", "Tier", "TierLine", "allocate", "bill_lines", "check_reading",
-    "check_tiers", "cycle_bounds", "cycle_of", "cycle_start_of", "daily_rate", "days_between", "due_date",
+    "check_tiers", "client_time", "cycle_bounds", "cycle_of", "cycle_start_of", "daily_rate", "days_between", "due_date",
     "estimate_consumption", "estimated_value", "expected_range", "fee_days", "late_fee",
     "may_approve_suspension", "may_serve_notice", "mean_per_day", "money", "previous_cycle",
     "raw_consumption", "register_limit", "split_by_cycle", "split_tiers", "stage", "start_of_day", "total",

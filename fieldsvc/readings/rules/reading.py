@@ -294,3 +294,25 @@ def cycle_bounds(cycle: str) -> tuple[date, date]:
 def previous_cycle(cycle: str) -> str:
     first, _ = cycle_bounds(cycle)
     return cycle_of(first - timedelta(days=1))
+
+
+# --- when a reading was taken, as the phone says (offline readings replayed later) ----------------------
+CLIENT_SKEW = timedelta(minutes=10)  # a phone clock a few minutes ahead is not "the future"
+CLIENT_MAX_AGE = timedelta(days=7)  # older than an outbox plausibly waits: the phone's clock is wrong
+
+
+def client_time(claimed: str | None, now: datetime) -> datetime:
+    """When the reader typed the reading: the phone's `client_recorded_at` (ISO 8601 with a zone) when it
+    is believable, else `now` (the server's time). Believable: not after now + CLIENT_SKEW (a time a little
+    ahead counts as now) and not before now − CLIENT_MAX_AGE. Missing, malformed or zoneless → now."""
+    if not claimed or not isinstance(claimed, str) or len(claimed) > 40:
+        return now
+    try:
+        at = datetime.fromisoformat(claimed.strip())
+    except ValueError:
+        return now
+    if at.tzinfo is None or at.utcoffset() is None:
+        return now
+    if at > now + CLIENT_SKEW or at < now - CLIENT_MAX_AGE:
+        return now
+    return min(at, now).astimezone(now.tzinfo)

@@ -8,7 +8,7 @@ from fieldsvc.auth.services import list_users
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, permission_required
-from fieldsvc.readings import schemas
+from fieldsvc.readings import rules, schemas
 from fieldsvc.readings.services import arrears, recording, routes, skips, stops
 from fieldsvc.readings.services.recording import ReadingRefused
 from fieldsvc.readings.views import bp
@@ -86,7 +86,9 @@ def read(route_id, seq):
         return redirect(url_for("readings.stop", route_id=route_id, seq=seq))
     try:
         data = load(schemas.StopReadingIn())
-        data.update(route_id=route_id, source="field" if current_user.role == "meter_reader" else "office")
+        data.update(route_id=route_id, source="field" if current_user.role == "meter_reader" else "office",
+                    # typed offline and sent later: the time the reader typed it, if the phone's clock is sane
+                    read_at=rules.client_time(request.form.get("client_recorded_at"), clock.now()))
         reading = recording.record_reading(current_user, stop.meter_id, data, photo_bytes(), require_photo=True)
         db.session.commit()
     except ReadingRefused as exc:
