@@ -254,3 +254,14 @@ def test_custody_pages(staff, login):
     mine = login("repair_tech").get("/dispatch/custody/mine").get_data(as_text=True)
     assert "软管" in mine and "5" in mine
     assert login("repair_tech").get("/dispatch/custody").status_code == 403
+
+
+def test_completion_sent_when_no_longer_on_site_is_refused_not_redirected(make_order, login, db):
+    """A completion resent from the phone's outbox after the chief cancelled the job must come back as a
+    conflict (409), not as a redirect that the outbox would take for success."""
+    order = make_order("repair", assignee="repair_tech", status="accepted")
+    client = login("repair_tech")
+    assert client.get(_complete_url(order)).status_code == 302  # the form itself: back to the order
+    response = client.post(_complete_url(order), data={"version": order.version, "work_notes": "done"}, headers=EN)
+    assert response.status_code == 409
+    assert db.session.get(WorkOrder, order.id).status == "accepted"

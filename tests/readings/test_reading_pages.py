@@ -224,3 +224,19 @@ def test_second_tap_on_save_records_nothing(login, route_of_three, db):
     for _ in range(2):
         client.post(f"/readings/routes/{route.id}/stops/1/read", data={"value": str(lasts[0] + 30)})
     assert len(db.session.execute(select(Reading).where(Reading.source == "field")).all()) == 1
+
+
+def test_second_reading_of_a_month_redirects_on_the_page_and_conflicts_from_the_outbox(login, route_of_three, db):
+    """A second tap on Save goes back to the stop; the same from the phone's outbox (it asks for JSON) is a 409,
+    so the value typed offline is shown to the reader as a conflict instead of being dropped."""
+    route, _meters, lasts = route_of_three
+    client = login("meter_reader")
+    url = f"/readings/routes/{route.id}/stops/1/read"
+    assert client.post(url, data={"value": str(lasts[0] + 29)}).status_code == 302
+    again = client.post(url, data={"value": str(lasts[0] + 31)}, headers=EN)
+    assert again.status_code == 302 and again.location.endswith(f"/readings/routes/{route.id}/stops/1")
+    replay = client.post(url, data={"value": str(lasts[0] + 31)},
+                         headers={**EN, "Accept": "application/json, text/html;q=0.5"})
+    assert replay.status_code == 409 and "already read" in replay.get_json()["error"]
+    assert db.session.query(Reading).filter(Reading.kind != "start", Reading.route_id == route.id,
+                                            Reading.value == lasts[0] + 31).count() == 0

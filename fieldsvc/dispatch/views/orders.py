@@ -86,6 +86,8 @@ def complete(order_id):
     try:
         orders.check_move(current_user, order, rules.Status.completed)  # 404/403 before showing the form
     except Conflict as exc:  # not (or no longer) on site: back to the order, saying why
+        if request.method == "POST":  # a completion resent from the outbox must hear the refusal: 409, no redirect
+            return _page(order.id, 409, conflict=exc.message, form="complete")
         flash(exc.message, "error")
         return redirect(url_for("dispatch.order", order_id=order.id))
     errors, conflict = {}, None

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from fieldsvc import clock
 from fieldsvc.auth.services import list_users
-from fieldsvc.errors import Invalid
+from fieldsvc.errors import Conflict, Invalid, wants_json
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, permission_required
 from fieldsvc.readings import rules, schemas
@@ -82,8 +82,7 @@ def read(route_id, seq):
     _route, stop = stops.get_stop(current_user, route_id, seq)
     done = stops.cycle_reading(stop.meter_id, routes.current_cycle())
     if done is not None and done.kind != "estimated":  # a second tap on Save, or a stale page
-        flash(_("This meter is already read this month."), "warning")
-        return redirect(url_for("readings.stop", route_id=route_id, seq=seq))
+        return _already_done(route_id, seq, _("This meter is already read this month."))
     try:
         data = load(schemas.StopReadingIn())
         data.update(route_id=route_id, source="field" if current_user.role == "meter_reader" else "office",
@@ -104,6 +103,15 @@ def read(route_id, seq):
     return _after(route_id, seq, text)
 
 
+def _already_done(route_id: int, seq: int, message: str):
+    """A second value for a meter read this month. On the page: back to the stop, saying so. From the phone's
+    outbox (it asks for JSON): a 409 conflict, so the value typed offline is shown, not silently dropped."""
+    if wants_json():
+        raise Conflict(message)
+    flash(message, "warning")
+    return redirect(url_for("readings.stop", route_id=route_id, seq=seq))
+
+
 class _StillConfirming:
     """The confirmation was incomplete (no reason or photo): keep showing its fields."""
 
@@ -116,8 +124,7 @@ class _StillConfirming:
 def skip(route_id, seq):
     _route, stop = stops.get_stop(current_user, route_id, seq)
     if request.form.get("code") == "nobody_home" and stops.cycle_reading(stop.meter_id, routes.current_cycle()):
-        flash(_("This meter already has a reading this month."), "warning")  # no second estimate
-        return redirect(url_for("readings.stop", route_id=route_id, seq=seq))
+        return _already_done(route_id, seq, _("This meter already has a reading this month."))  # no second estimate
     try:
         data = load(schemas.SkipIn())
         result = skips.skip_stop(current_user, stop.meter_id, data["code"], data.get("note"), photo_bytes(),
