@@ -96,8 +96,10 @@
       // Keep the pages linked as the day's work (route stops, my jobs) for use without signal.
       // (a link marked data-offline-link, or any element naming the page in that attribute, e.g. a job's
       // completion form)
+      // data-offline-stamp, when given, changes with the linked page: an unchanged page is not fetched again.
       var links = Array.prototype.map.call(document.querySelectorAll("[data-offline-link]"), function (el) {
-        return el.href || new URL(el.getAttribute("data-offline-link"), window.location.href).href;
+        return { url: el.href || new URL(el.getAttribute("data-offline-link"), window.location.href).href,
+                 stamp: el.getAttribute("data-offline-stamp") || "" };
       });
       if (links.length) { ask({ type: "precache", urls: links }); }
     });
