@@ -33,6 +33,8 @@ class Defaults:
     # version and the service worker's install copies them from the HTTP cache. Repeat loads are served
     # from the service worker's cache anyway.
     SEND_FILE_MAX_AGE_DEFAULT = None
+    # The dashboard's monthly trend keeps closed months' figures this long (seconds; 0: always live). docs/REPORTS.md
+    REPORTS_TREND_CACHE_SECONDS = 3600
 
 
 def _instance_secret(instance_path: Path) -> str:

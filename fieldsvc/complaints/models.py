@@ -70,6 +70,7 @@ class Complaint(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_complaints_status_received", "status", "received_at"),
         Index("ix_complaints_received_at", "received_at"),
+        Index("ix_complaints_followed_up_at", "followed_up_at"),  # reports: follow-up satisfaction of a period
     )
     __mapper_args__ = {"version_id_col": version}
 

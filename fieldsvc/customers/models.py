@@ -67,6 +67,7 @@ class Meter(IdMixin, TimestampMixin, db.Model):
     installations: Mapped[list["MeterInstallation"]] = relationship(
         back_populates="meter", order_by="MeterInstallation.installed_on")
 
+    __table_args__ = (Index("ix_meters_installed_on", "installed_on"),)  # reports: meters put in after a day
     __mapper_args__ = {"version_id_col": version}
 
 

@@ -48,6 +48,7 @@ class WorkOrder(IdMixin, db.Model):
         Index("ix_work_orders_assignee_status", "assignee_id", "status"),
         Index("ix_work_orders_district_status", "district_id", "status"),
         Index("ix_work_orders_completed_at", "completed_at"),
+        Index("ix_work_orders_created_at", "created_at"),  # reports: orders created in a period / per month
     )
 
 

@@ -89,7 +89,8 @@ class Inspection(IdMixin, db.Model):
 
     __table_args__ = (
         Index("ix_inspections_customer_outcome_at", "customer_id", "outcome", "visited_at"),
-        Index("ix_inspections_visited_at", "visited_at"),
+        # by visit time (lists, reports: 安检率/入户率 of a cycle without reading the rows — covering)
+        Index("ix_inspections_visited_customer_outcome", "visited_at", "customer_id", "outcome"),
     )
 
     @property

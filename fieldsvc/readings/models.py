@@ -76,6 +76,8 @@ class Reading(IdMixin, db.Model):
         Index("ix_readings_meter_read_at", "meter_id", "read_at"),
         Index("ix_readings_cycle_status", "cycle", "status"),
         Index("ix_readings_route_cycle", "route_id", "cycle"),
+        # reports: 抄表率 of a period / of each month (read_on range; covering, so no row is read)
+        Index("ix_readings_read_on", "read_on", "meter_id", "route_id", "kind", "status"),
     )
 
     @property
@@ -108,7 +110,8 @@ class Skip(IdMixin, db.Model):
     meter = relationship("Meter")
     reading = relationship("Reading")
 
-    __table_args__ = (Index("ix_reading_skips_route_cycle", "route_id", "cycle"),)
+    __table_args__ = (Index("ix_reading_skips_route_cycle", "route_id", "cycle"),
+                      Index("ix_reading_skips_at", "at"))  # reports: skips of a period
 
 
 class Tariff(IdMixin, TimestampMixin, db.Model):
@@ -171,7 +174,9 @@ class Bill(IdMixin, TimestampMixin, db.Model):
 
     # (customer, id): a customer's latest bills without PostgreSQL walking the whole table backwards by id.
     __table_args__ = (Index("ix_bills_customer_status", "customer_id", "status"),
-                      Index("ix_bills_customer_latest", "customer_id", "id"))
+                      Index("ix_bills_customer_latest", "customer_id", "id"),
+                      # reports: 回收率 of bills due in a period (covering: no bill row is read)
+                      Index("ix_bills_due_on", "due_on", "customer_id", "amount", "paid_amount"))
 
     @property
     def principal_due(self) -> Decimal:

@@ -1,10 +1,12 @@
 """Reports: the director's, station chiefs' and statistics clerk's dashboards, the KPI API and the
-monthly report (XLSX, PDF). Read-only: no tables of its own; every figure comes from reports.queries."""
+monthly report (XLSX, PDF). Every figure comes from reports.queries, which only reads; the one table of
+its own keeps closed months' trend figures (reports.models, reports.cache)."""
 
 
 def init_app(app) -> None:
     from fieldsvc import api, nav
     from fieldsvc.permissions import P
+    from fieldsvc.reports import models  # noqa: F401  (the table, for create_all and Alembic)
     from fieldsvc.reports.api import blp
     from fieldsvc.reports.views import bp
 

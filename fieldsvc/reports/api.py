@@ -77,11 +77,18 @@ class Metering(Schema):
     notices = fields.Integer()
 
 
-class Satisfaction(Schema):
-    count = fields.Integer()
+class Scores(Schema):
+    count = fields.Integer(metadata={"description": "Follow-up calls with a score (1–5) in the period"})
     mean = fields.Decimal(as_string=False, allow_none=True)
-    satisfied = fields.Integer()
+    satisfied = fields.Integer(metadata={"description": "… scoring 4 or 5"})
     satisfied_rate = fields.Decimal(as_string=False, allow_none=True)
+
+
+class Satisfaction(Scores):
+    """Both kinds of follow-up call pooled, and each on its own."""
+
+    complaints = fields.Nested(Scores, metadata={"description": "Complaints' follow-up calls"})
+    visits = fields.Nested(Scores, metadata={"description": "Dispatch follow-up visits after repairs"})
 
 
 class Hse(Schema):

@@ -9,23 +9,24 @@ Each function costs a fixed number of queries, whatever the volume of records.
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, not_, or_, select, true, union_all
 
 from fieldsvc import clock
 from fieldsvc.auth.models import Qualification, User
 from fieldsvc.complaints.models import Complaint
-from fieldsvc.customers.models import Customer
+from fieldsvc.customers.models import Customer, Meter
 from fieldsvc.dispatch import rules as dispatch_rules
-from fieldsvc.dispatch.models import WorkOrder
+from fieldsvc.dispatch.models import Completion, WorkOrder
 from fieldsvc.extensions import db
 from fieldsvc.hse.models import HseHazard, Nonconformity
 from fieldsvc.hse.rules import NC_OPEN
 from fieldsvc.inspections import rules as inspection_rules
-from fieldsvc.inspections.models import Hazard
+from fieldsvc.inspections.models import Hazard, Inspection
 from fieldsvc.inspections.services import plan
 from fieldsvc.metering.models import MeteringDocument, MeterTest
 from fieldsvc.models import UTCDateTime
-from fieldsvc.readings.models import Bill, Reading, Route, RouteStop
+from fieldsvc.readings.models import Bill, Reading, Route, RouteStop, Skip
+from fieldsvc.readings.rules import Kind
 
 rate = inspection_rules.rate
 QUALIFICATION_WARNING_DAYS = 60
@@ -127,39 +128,123 @@ def emergency_arrival(start: date, end: date, district_id: int | None) -> dict:
 
 
 # --- readings and bills -------------------------------------------------------------------------
+#
+# 抄表率 (reading completion) of a period or of each month of the trend, from the same definition.
+# The data model keeps no history of route membership (a stop has no dates, a route only its present
+# `active` flag), so a past period's planned stops are rebuilt from what was recorded then:
+#   planned = the stops on today's active routes whose meter was in service by the period's end
+#             (Meter.installed_on empty or on/before it)
+#           ∪ every meter with route work recorded in the period on a route of the district: a reading
+#             (any status, bar the start reading of a new meter) or a skip on that route.
+#   read    = planned meters with a reading *taken* in the period: actual, customer self-read or a meter
+#             change's final reading, not sent back (an estimate is not a reading taken; RULES.md §3).
+# A stop removed from its route without ever being visited in a month, or a route switched off without
+# a single visit that month, is not known for that month: such months read slightly high.
 
-def _stops(district_id: int | None):
-    stmt = select(RouteStop.id, RouteStop.meter_id).join(Route, Route.id == RouteStop.route_id).where(Route.active)
+TAKEN_KINDS = (Kind.actual.value, Kind.self_read.value, Kind.final.value)  # a value read off the meter
+START_KIND = Kind.start.value  # a new meter's first value (meter change): not route work
+
+
+def _today_stops(district_id: int | None):
+    """The plan as it stands: the meters of the stops on active routes (of the district)."""
+    stmt = (select(RouteStop.meter_id.label("meter_id")).join(Route, Route.id == RouteStop.route_id)
+            .where(Route.active.is_(True)))
     if district_id is not None:
         stmt = stmt.where(Route.district_id == district_id)
     return stmt
 
 
+def _in_service(meter_id_column, end: date):
+    """The meter was in service by the day: not one put in after it (Meter.installed_on; empty counts as
+    always). A list of the few meters installed since, found by index: the stops are never joined to
+    the meters table."""
+    return meter_id_column.not_in(select(Meter.id).where(Meter.installed_on > end))
+
+
+def _on_route(route_id_column, district_id: int | None):
+    """A reading or skip recorded on a route (of the district)."""
+    if district_id is None:
+        return route_id_column.is_not(None)
+    return route_id_column.in_(select(Route.id).where(Route.district_id == district_id).scalar_subquery())
+
+
+def _reading_counts(periods: list[tuple[date, date]], district_id: int | None) -> list[dict]:
+    """抄表率 (definition above) of periods in date order (not overlapping), in two queries whatever their
+    number: today's stops in service at each period's end (one row of counts), and one GROUP BY over the
+    periods' readings and skips (per period and meter: recorded on a route? read?) joined to today's stops.
+    planned = today's stops in service + meters with route work that are not among them."""
+    ends = [end for _start, end in periods]
+    first, last = periods[0][0], ends[-1]
+
+    def period_of(day_column=None, moment_column=None):
+        if day_column is not None:
+            return case(*[(and_(day_column >= s, day_column <= e), i) for i, (s, e) in enumerate(periods)])
+        return case(*[(and_(moment_column >= moment(s), moment_column < moment(e + timedelta(days=1))), i)
+                      for i, (s, e) in enumerate(periods)])
+    today = _today_stops(district_id).subquery()
+    in_service = db.session.execute(select(*[func.count(case((_in_service(today.c.meter_id, end), 1)))
+                                             for end in ends]).select_from(today)).one()
+    on_route = case((_on_route(Reading.route_id, district_id), 1), else_=0)
+    taken = case((and_(Reading.kind.in_(TAKEN_KINDS), Reading.status != "sent_back"), 1), else_=0)
+    readings = (select(period_of(day_column=Reading.read_on).label("period"),
+                       Reading.meter_id.label("meter_id"), on_route.label("on_route"), taken.label("taken"))
+                .where(Reading.read_on >= first, Reading.read_on <= last, Reading.kind != START_KIND))
+    if district_id is not None:
+        # Only a narrowing: a reading neither on the district's routes nor of one of its stops counts
+        # nowhere below. For the whole company it would narrow nothing and cost a pass over the stops.
+        readings = readings.where(or_(_on_route(Reading.route_id, district_id),
+                                      Reading.meter_id.in_(select(today.c.meter_id))))
+    rows = union_all(
+        readings,
+        select(period_of(moment_column=Skip.at),
+               Skip.meter_id, literal(1), literal(0))
+        .where(_between(Skip.at, first, last), _on_route(Skip.route_id, district_id)),
+    ).subquery()
+    per_meter = (select(rows.c.period, rows.c.meter_id, func.max(rows.c.on_route).label("on_route"),
+                        func.max(rows.c.taken).label("taken"))
+                 .where(rows.c.period.is_not(None)).group_by(rows.c.period, rows.c.meter_id).subquery())
+    counted_today = and_(today.c.meter_id.is_not(None),
+                         or_(*[and_(per_meter.c.period == i, _in_service(per_meter.c.meter_id, end))
+                               for i, end in enumerate(ends)]))
+    stmt = (select(per_meter.c.period,
+                   func.count(case((and_(per_meter.c.on_route == 1, not_(counted_today)), 1))),
+                   func.count(case((and_(per_meter.c.taken == 1, or_(per_meter.c.on_route == 1, counted_today)), 1))))
+            .select_from(per_meter).outerjoin(today, today.c.meter_id == per_meter.c.meter_id)
+            .group_by(per_meter.c.period))
+    extra, read = {}, {}
+    for i, more, n in db.session.execute(stmt).all():
+        extra[i], read[i] = more, n
+    out = []
+    for i, planned_today in enumerate(in_service):
+        stops = planned_today + extra.get(i, 0)
+        out.append({"stops": stops, "read": read.get(i, 0), "rate": rate(read.get(i, 0), stops)})
+    return out
+
+
 def reading_completion(start: date, end: date, district_id: int | None) -> dict:
-    """抄表率: stops on active routes whose meter has a reading dated (read_on) in the period that was not
-    sent back, over all stops on active routes. One query.
+    """抄表率 of the period (definition above): planned stops, those read, rate = read / planned. Two queries.
     → {"stops", "read", "rate"}
     """
-    stops = _stops(district_id).subquery()
-    was_read = (select(Reading.id).where(Reading.meter_id == stops.c.meter_id, Reading.read_on >= start,
-                                         Reading.read_on <= end, Reading.status != "sent_back").exists())
-    row = db.session.execute(select(func.count(), func.count(case((was_read, 1))))
-                             .select_from(stops)).one()
-    return {"stops": row[0], "read": row[1], "rate": rate(row[1], row[0])}
+    return _reading_counts([(start, end)], district_id)[0]
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
 
 
 def reading_trend(months: list[tuple[int, int]], district_id: int | None) -> dict[str, dict]:
-    """抄表率 per cycle (YYYY-MM) for the given months, against today's stops. Two queries.
+    """抄表率 of each of the given months (oldest first), each against its own planned stops:
+    `reading_completion` of each whole month, in two queries whatever the number of months.
     → {"2026-11": {"stops", "read", "rate"}}
     """
-    keys = [f"{y:04d}-{m:02d}" for y, m in months]
-    stops = _stops(district_id).subquery()
-    total = db.session.execute(select(func.count()).select_from(stops)).scalar_one()
-    stmt = (select(Reading.cycle, func.count(func.distinct(Reading.meter_id)))
-            .join(stops, stops.c.meter_id == Reading.meter_id)
-            .where(Reading.cycle.in_(keys), Reading.status != "sent_back").group_by(Reading.cycle))
-    read = dict(db.session.execute(stmt).all())
-    return {k: {"stops": total, "read": read.get(k, 0), "rate": rate(read.get(k, 0), total)} for k in keys}
+    if not months:
+        return {}
+    periods = [(date(y, m, 1), month_end(y, m)) for y, m in months]
+    return dict(zip([month_key(y, m) for y, m in months], _reading_counts(periods, district_id), strict=True))
 
 
 def arrears_recovery(start: date, end: date, district_id: int | None) -> dict:
@@ -180,20 +265,30 @@ def arrears_recovery(start: date, end: date, district_id: int | None) -> dict:
 # --- inspections --------------------------------------------------------------------------------
 
 def inspection_coverage(start: date, end: date, district_id: int | None) -> dict:
-    """安检率 and 入户率 of the inspection cycle that holds the period's last day, with the inspections
-    domain's own plan expressions (each customer judged against its category's cycle): customers not
-    closed; done = a completed inspection in the cycle; visited = any visit in the cycle.
-    coverage = done / customers, entry_rate = done / visited. One query.
+    """安检率 and 入户率 of the inspection cycle that holds the period's last day, judged as the inspections
+    domain's plan judges it (each customer against its category's cycle, `plan.cycle`): customers not
+    closed; done = a completed inspection in the customer's cycle; visited = any visit in it.
+    coverage = done / customers, entry_rate = done / visited. One query, over the cycle's visits only.
     """
-    c = plan.cycle(0, today=end)
-    ex = plan.expressions(c, district_id)
-    done = case((ex.status == "done", 1), else_=0)
-    stmt = (select(func.count(Customer.id), func.coalesce(func.sum(done), 0), func.coalesce(func.sum(ex.visited), 0))
-            .select_from(Customer).outerjoin(ex.agg, ex.agg.c.customer_id == Customer.id)
-            .where(Customer.status != "closed"))
+    bounds = plan.cycle(0, today=end).bounds
+    *first, (last_category, last_bounds) = list(bounds.items())
+
+    def by_category(i: int):
+        return case(*[(Customer.category == cat, moment(b[i])) for cat, b in first], else_=moment(last_bounds[i]))
+    earliest, latest = min(b[0] for b in bounds.values()), max(b[1] for b in bounds.values())
+    customers = select(func.count(Customer.id)).where(Customer.status != "closed")
+    visits = (select(customers.scalar_subquery() if district_id is None else
+                     customers.where(Customer.district_id == district_id).scalar_subquery(),
+                     func.count(func.distinct(case((Inspection.outcome == inspection_rules.Outcome.completed,
+                                                    Inspection.customer_id)))),
+                     func.count(func.distinct(Inspection.customer_id)))
+              .select_from(Inspection).join(Customer, Customer.id == Inspection.customer_id)
+              .where(Inspection.visited_at >= moment(earliest), Inspection.visited_at < moment(latest),
+                     Inspection.visited_at >= by_category(0), Inspection.visited_at < by_category(1),
+                     Customer.status != "closed"))
     if district_id is not None:
-        stmt = stmt.where(Customer.district_id == district_id)
-    total, done_n, visited = (int(v or 0) for v in db.session.execute(stmt).one())
+        visits = visits.where(Customer.district_id == district_id)
+    total, done_n, visited = (int(v or 0) for v in db.session.execute(visits).one())
     return {"customers": total, "done": done_n, "visited": visited,
             "coverage": rate(done_n, total), "entry_rate": rate(done_n, visited)}
 
@@ -240,18 +335,40 @@ def metering(start: date, end: date, district_id: int | None) -> dict:
 
 # --- complaints ---------------------------------------------------------------------------------
 
-def satisfaction(start: date, end: date, district_id: int | None) -> dict:
-    """Follow-up calls (回访) of complaints made (followed_up_at) in the period with a score 1–5: count,
-    mean score (two decimals) and the share scoring 4 or 5. One query.
-    """
-    stmt = (select(func.count(Complaint.satisfaction), func.sum(Complaint.satisfaction),
-                   func.count(case((Complaint.satisfaction >= 4, 1))))
-            .where(Complaint.satisfaction.is_not(None), _between(Complaint.followed_up_at, start, end)))
-    if district_id is not None:
-        stmt = stmt.where(Complaint.district_id == district_id)
-    n, total, satisfied = db.session.execute(stmt).one()
+def _scores(n: int, total: int, satisfied: int) -> dict:
     mean = None if not n else (Decimal(total) / n).quantize(Decimal("0.01"))
     return {"count": n, "mean": mean, "satisfied": satisfied, "satisfied_rate": rate(satisfied, n)}
+
+
+def satisfaction(start: date, end: date, district_id: int | None) -> dict:
+    """Follow-up satisfaction (回访满意度): scores 1–5 given in the period's follow-up calls of both kinds —
+    complaints' follow-up calls (`complaints`, dated followed_up_at) and dispatch's follow-up visits after a
+    repair or a purge-and-ignite (`visits`: a followup_visit work order completed in the period, its score
+    in the completion's results) — each on its own and together (top level: every score pooled). Per
+    group: count, mean score (two decimals), satisfied (4 or 5) and its share. One query.
+    """
+    complaint = Complaint.satisfaction
+    complaints = (select(func.count(complaint).label("n"), func.sum(complaint).label("total"),
+                         func.count(case((complaint >= 4, 1))).label("satisfied"))
+                  .where(complaint.is_not(None), _between(Complaint.followed_up_at, start, end)))
+    # The score is read in the aggregates, not filtered on: a JSON test in WHERE would lead the planner
+    # to parse every completion instead of looking up the period's few follow-up orders by index.
+    raw = Completion.results["satisfaction"].as_integer()
+    visit = case((raw.between(1, 5), raw))
+    visits = (select(func.count(visit).label("n"), func.sum(visit).label("total"),
+                     func.count(case((visit >= 4, 1))).label("satisfied"))
+              .select_from(WorkOrder).join(Completion, Completion.work_order_id == WorkOrder.id)
+              .where(WorkOrder.type == dispatch_rules.OrderType.followup_visit,
+                     _between(WorkOrder.completed_at, start, end)))
+    if district_id is not None:
+        complaints = complaints.where(Complaint.district_id == district_id)
+        visits = visits.where(WorkOrder.district_id == district_id)
+    c, v = complaints.subquery(), visits.subquery()
+    row = db.session.execute(select(c.c.n, c.c.total, c.c.satisfied, v.c.n, v.c.total, v.c.satisfied)
+                             .select_from(c.join(v, true()))).one()
+    by_source = {"complaints": [int(x or 0) for x in row[:3]], "visits": [int(x or 0) for x in row[3:]]}
+    pooled = [a + b for a, b in zip(by_source["complaints"], by_source["visits"], strict=True)]
+    return {**_scores(*pooled), **{k: _scores(*v) for k, v in by_source.items()}}
 
 
 # --- HSE and staff ------------------------------------------------------------------------------
@@ -296,32 +413,40 @@ def all_figures(start: date, end: date, district_id: int | None) -> dict:
     return {name: fn(start, end, district_id) for name, fn in FIGURES.items()}
 
 
+def month_bucket(column, months: list[tuple[int, int]]):
+    """The index (0 … n-1) of the calendar month (business zone) a timestamp falls in, NULL outside
+    them: one CASE, the same SQL on every database."""
+    return case(*[(_between(column, date(y, m, 1), month_end(y, m)), i) for i, (y, m) in enumerate(months)])
+
+
 def orders_by_month(months: list[tuple[int, int]], district_id: int | None) -> dict[str, int]:
-    """Work orders created per calendar month (business zone), one query with one bucket per month."""
-    buckets = []
-    for y, m in months:
-        first = date(y, m, 1)
-        nxt = date(y + (m == 12), m % 12 + 1, 1)
-        buckets.append(func.count(case((and_(WorkOrder.created_at >= moment(first),
-                                             WorkOrder.created_at < moment(nxt)), 1))))
-    stmt = select(*buckets)
+    """Work orders created per calendar month (business zone; months in date order): one GROUP BY over
+    the months' orders."""
+    if not months:
+        return {}
+    first = date(months[0][0], months[0][1], 1)
+    after = month_end(*months[-1]) + timedelta(days=1)
+    inner = select(month_bucket(WorkOrder.created_at, months).label("month")).where(
+        WorkOrder.created_at >= moment(first), WorkOrder.created_at < moment(after))
     if district_id is not None:
-        stmt = stmt.where(WorkOrder.district_id == district_id)
-    row = db.session.execute(stmt).one()
-    return {f"{y:04d}-{m:02d}": n for (y, m), n in zip(months, row, strict=True)}
+        inner = inner.where(WorkOrder.district_id == district_id)
+    inner = inner.subquery()
+    counts = dict(db.session.execute(select(inner.c.month, func.count()).group_by(inner.c.month)).all())
+    return {month_key(y, m): counts.get(i, 0) for i, (y, m) in enumerate(months)}
 
 
 def districts_comparison(start: date, end: date) -> list[dict]:
-    """Per district: orders created in the period and their response-time compliance. One query."""
+    """Per district: orders created in the period and their response-time compliance. One query (the
+    period's orders grouped by district first, by the created_at index, then joined to every district)."""
     from fieldsvc.customers.models import District
     at = milestone_column()
-    in_period = and_(_between(WorkOrder.created_at, start, end))
-    stmt = (select(District.id, District.name, func.count(WorkOrder.id),
-                   func.count(case((WorkOrder.status != "cancelled", at))),
-                   func.count(case((and_(WorkOrder.status != "cancelled", at <= WorkOrder.due_at), 1))))
-            .outerjoin(WorkOrder, and_(WorkOrder.district_id == District.id, in_period))
-            .group_by(District.id, District.name).order_by(District.name))
+    live = WorkOrder.status != "cancelled"
+    per_district = (select(WorkOrder.district_id.label("district_id"), func.count(WorkOrder.id).label("orders"),
+                           func.count(case((live, at))).label("reached"),
+                           func.count(case((and_(live, at <= WorkOrder.due_at), 1))).label("on_time"))
+                    .where(_between(WorkOrder.created_at, start, end)).group_by(WorkOrder.district_id).subquery())
+    stmt = (select(District.id, District.name, func.coalesce(per_district.c.orders, 0),
+                   func.coalesce(per_district.c.reached, 0), func.coalesce(per_district.c.on_time, 0))
+            .outerjoin(per_district, per_district.c.district_id == District.id).order_by(District.name))
     return [{"id": i, "name": name, "orders": n, "reached": reached, "on_time": on_time,
              "rate": rate(on_time, reached)} for i, name, n, reached, on_time in db.session.execute(stmt).all()]
-
-

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from fieldsvc import clock
 from fieldsvc.errors import Invalid, NotAllowed
 from fieldsvc.permissions import P, Role, require
-from fieldsvc.reports import queries
+from fieldsvc.reports import cache, queries
 
 MAX_DAYS = 366
 TREND_MONTHS = 12
@@ -87,7 +87,8 @@ def kpis(actor, p: Period, district_id: int | None) -> dict:
 
 def dashboard(actor, p: Period, district_id: int | None) -> dict:
     """The dashboard: the period's figures, today's (for a station chief), the 12-month trends up to the
-    period's last month and, for the whole company, the district comparison. A fixed number of queries."""
+    period's last month (closed months from reports.cache, which this may write: the caller commits) and,
+    for the whole company, the district comparison. A fixed number of queries."""
     district_id = scope(actor, district_id)
     figures = queries.all_figures(p.start, p.end, district_id)
     months = last_months(p.end.year, p.end.month)
@@ -97,9 +98,13 @@ def dashboard(actor, p: Period, district_id: int | None) -> dict:
         today = {"date": day, "orders": queries.orders(day, day, district_id),
                  "compliance": queries.compliance(day, day, district_id),
                  "emergency": queries.emergency_arrival(day, day, district_id)}
+    known = None
+    if p == month_bounds(p.end.year, p.end.month):  # a whole month: its trend figures are the period's
+        known = {queries.month_key(p.end.year, p.end.month): {
+            "orders": figures["orders"]["total"], "stops": figures["readings"]["stops"],
+            "read": figures["readings"]["read"]}}
     return {"period": p, "district_id": district_id, "figures": figures, "today": today,
-            "trend_orders": queries.orders_by_month(months, district_id),
-            "trend_readings": queries.reading_trend(months, district_id),
+            "trend": cache.trend(months, district_id, known),
             "districts": queries.districts_comparison(p.start, p.end) if district_id is None else None}
 
 

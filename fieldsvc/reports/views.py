@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from fieldsvc.customers.services import list_districts
 from fieldsvc.errors import Invalid
+from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, permission_required
-from fieldsvc.reports import charts, exports, services
+from fieldsvc.reports import cache, charts, exports, services
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -44,6 +45,7 @@ def _links(district_id: int | None, month: str) -> dict:
         "hazards": _link("inspections.hazards_index", view="all"),
         "metering": _link("metering.tests", state="issued"),
         "satisfaction": _link("complaints.analysis", month=month),
+        "followups": _link("dispatch.followups"),
         "hse_hazards": _link("hse.hazards", significant="1"),
         "hse_matrix": _link("hse.matrix"),
         "nonconformities": _link("hse.nonconformities", open="1"),
@@ -62,11 +64,12 @@ def _districts(district_id):
 def index():
     p = services.period(_date("from"), _date("to"))
     view = services.dashboard(current_user, p, request.args.get("district_id", type=int))
+    db.session.commit()  # the closed months' trend figures it kept (reports.cache)
     districts, district_name = _districts(view["district_id"])
     month = f"{p.end.year:04d}-{p.end.month:02d}"
-    orders = charts.bar_chart([(charts.month_label(k), n) for k, n in view["trend_orders"].items()],
+    orders = charts.bar_chart([(charts.month_label(k), v["orders"]) for k, v in view["trend"].items()],
                               _("Work orders per month"))
-    readings = charts.bar_chart([(charts.month_label(k), v["rate"]) for k, v in view["trend_readings"].items()],
+    readings = charts.bar_chart([(charts.month_label(k), v["readings"]["rate"]) for k, v in view["trend"].items()],
                                 _("Reading completion per month (%)"), max_value=100)
     compare = None
     if view["districts"]:
@@ -75,7 +78,7 @@ def index():
     return render_template("reports/index.html", v=view, f=view["figures"], p=p, districts=districts,
                            district_name=district_name, links=_links(view["district_id"], month), month=month,
                            chart_orders=orders, chart_readings=readings, chart_districts=compare,
-                           this_month=services.this_month())
+                           this_month=services.this_month(), cache_minutes=cache.seconds() // 60)
 
 
 @bp.get("/monthly")

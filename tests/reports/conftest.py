@@ -14,11 +14,11 @@ from sqlalchemy import delete
 from fieldsvc.auth.models import Qualification
 from fieldsvc.complaints.models import Complaint
 from fieldsvc.customers.models import Customer, District, Meter
-from fieldsvc.dispatch.models import WorkOrder
+from fieldsvc.dispatch.models import Completion, WorkOrder
 from fieldsvc.hse.models import HseHazard, Nonconformity
 from fieldsvc.inspections.models import ChecklistItem, ChecklistVersion, Hazard, Inspection, InspectionResult
 from fieldsvc.metering.models import Equipment, MeteringDocument, MeterTest
-from fieldsvc.readings.models import Bill, Reading, Route, RouteStop, Tariff
+from fieldsvc.readings.models import Bill, Reading, Route, RouteStop, Skip, Tariff
 
 TZ = ZoneInfo("Asia/Shanghai")
 START, END = date(2025, 10, 1), date(2025, 10, 31)
@@ -52,10 +52,11 @@ class Builder:
         return self.add(Customer(account_no=f"R{n:07d}", name=f"C{n}", category="residential", gas="NG",
                                  district_id=district.id, address=f"Road {n}"))
 
-    def meter(self, customer=None) -> Meter:
+    def meter(self, customer=None, installed_on=None) -> Meter:
         n = self.seq()
         return self.add(Meter(serial_no=f"M{n:07d}", customer_id=customer.id if customer else None, size="G2.5",
-                              accuracy_class="1.5", kind="diaphragm", location="indoor", status="installed"))
+                              accuracy_class="1.5", kind="diaphragm", location="indoor", status="installed",
+                              installed_on=installed_on))
 
     def order(self, district, type_, status, created, due_min, on_site_min=None, completed_min=None):
         return self.add(WorkOrder(type=type_, status=status, district_id=district.id, address="x", description="x",
@@ -64,10 +65,22 @@ class Builder:
                                   completed_at=created + timedelta(minutes=completed_min)
                                   if completed_min is not None else None))
 
-    def reading(self, meter, day, status="accepted", route=None):
+    def reading(self, meter, day, status="accepted", route=None, kind="actual"):
         return self.add(Reading(meter_id=meter.id, route_id=route.id if route else None, cycle=day.strftime("%Y-%m"),
-                                read_at=local(day), read_on=day, value=Decimal(10), kind="actual",
+                                read_at=local(day), read_on=day, value=Decimal(10), kind=kind,
                                 consumption_m3=Decimal(1), status=status))
+
+    def skip(self, meter, at: datetime, route):
+        return self.add(Skip(route_id=route.id, meter_id=meter.id, cycle=at.strftime("%Y-%m"), code="nobody_home",
+                             at=at))
+
+    def followup_visit(self, district, completed: datetime, score):
+        """A dispatch follow-up call after a repair, completed with this score in its results."""
+        order = self.order(district, "followup_visit", "closed", completed - timedelta(hours=5), 24 * 60,
+                           completed_min=5 * 60)
+        self.add(Completion(work_order_id=order.id, completed_at=completed,
+                            results={} if score is None else {"satisfaction": score}))
+        return order
 
 
 @pytest.fixture
@@ -86,20 +99,29 @@ def known_month(db, staff):
     b.order(A, "repair", "new", local(date(2025, 9, 30), 23, 30), 240)            # before it
     b.order(A, "repair", "new", local(date(2025, 11, 1), 0, 10), 240)             # after it (still Oct in UTC)
     b.order(C, "repair", "completed", local(date(2025, 10, 15)), 240, on_site_min=30, completed_min=90)
-    # --- readings: an active route of 4 stops in A, an inactive one of 1 ---
+    # --- readings (see test_queries.test_reading_completion_* for the figures they give) ---
+    # Route A-1 is active with 4 stops: m0, m1, m2 and m3 (m3 put in on 20 October). Route A-old is switched
+    # off today; its meter was read on it in October. Two meters no longer on any route were skipped on
+    # A-1: one in September, one in the first minutes of November (still 31 October in UTC).
     customers = [b.customer(A) for _ in range(4)]
-    meters = [b.meter(c) for c in customers]
+    meters = [b.meter(c) for c in customers[:3]] + [b.meter(customers[3], installed_on=date(2025, 10, 20))]
     route = b.add(Route(name="A-1", district_id=A.id, active=True))
     for i, m in enumerate(meters, 1):
         b.add(RouteStop(route_id=route.id, seq=i, meter_id=m.id))
     old = b.add(Route(name="A-old", district_id=A.id, active=False))
     old_meter = b.meter(customers[0])
     b.add(RouteStop(route_id=old.id, seq=1, meter_id=old_meter.id))
+    gone_sep, gone_nov = b.meter(customers[1]), b.meter(customers[2])
+    b.reading(meters[0], date(2025, 9, 10), route=route)
     r1 = b.reading(meters[0], date(2025, 10, 10), route=route)
+    b.reading(meters[1], date(2025, 9, 11), route=route, kind="estimated")          # nobody home: not read
     b.reading(meters[1], date(2025, 10, 12), status="sent_back", route=route)
     r2 = b.reading(meters[1], date(2025, 10, 15), route=route)
     r3 = b.reading(meters[2], date(2025, 9, 30), route=route)
+    b.reading(meters[2], date(2025, 11, 5), kind="self")                            # self-read, no route
     b.reading(old_meter, date(2025, 10, 10), route=old)
+    b.skip(gone_sep, local(date(2025, 9, 12)), route)
+    b.skip(gone_nov, local(date(2025, 11, 1), 0, 10), route)
     # --- bills due in October: 150.00 billed, 120.00 paid; one due in November ---
     tariff = b.add(Tariff(category="residential", name="T", valid_from=date(2025, 1, 1)))
     for reading, amount, paid, due in ((r1, "100.00", "100.00", date(2025, 10, 20)),
@@ -169,5 +191,20 @@ def known_month(db, staff):
         b.add(Qualification(user_id=chief.id, kind="service_cert_3", number="Q", issuer="x", expires_on=expires))
     b.add(Qualification(user_id=staff["director"].id, kind="service_cert_3", number="Q", issuer="x",
                         expires_on=date(2025, 11, 10)))
+    db.session.commit()
+    return b
+
+
+@pytest.fixture
+def followup_visits(known_month, db):
+    """The known month plus dispatch follow-up calls (after repairs) completed in October: district A
+    scores 5 and 3, one call without a score and one scored on 1 November (00:20, still 31 October in
+    UTC); district C scores 1. Kept out of `known_month` so the work-order figures there stay as worked out."""
+    b = known_month
+    b.followup_visit(b.a, local(date(2025, 10, 8), 15), 5)
+    b.followup_visit(b.a, local(date(2025, 10, 31), 23, 50), 3)
+    b.followup_visit(b.a, local(date(2025, 10, 9), 15), None)
+    b.followup_visit(b.a, local(date(2025, 11, 1), 0, 20), 1)
+    b.followup_visit(b.c, local(date(2025, 10, 20), 15), 1)
     db.session.commit()
     return b

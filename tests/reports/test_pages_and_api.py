@@ -36,7 +36,7 @@ def test_api_company_and_district_figures(known_month, api, username):
     assert body["district_id"] == known_month.a.id
     assert body["orders"]["total"] == 7 and body["orders"]["by_type"]["emergency"] == 3
     assert body["compliance"]["rate"] == 40.0 and body["emergency"]["p90_min"] == 90.0
-    assert body["readings"]["rate"] == 50.0 and body["arrears"]["paid"] == 120.0
+    assert body["readings"]["rate"] == 60.0 and body["arrears"]["paid"] == 120.0
     assert body["inspections"]["entry_rate"] == 66.7 and body["hazards"]["overdue"] == 1
     assert body["satisfaction"]["mean"] == 3.67 and body["hse"]["open_nonconformities"] == 2
 
@@ -82,7 +82,7 @@ def test_monthly_xlsx_holds_the_dashboard_numbers(known_month, login):
     assert values.keys() == expected.keys()
     for key, value in expected.items():
         assert values[key] == (None if value is None else pytest.approx(float(value))), key
-    assert values["orders.total"] == 7 and values["readings.rate"] == 50.0
+    assert values["orders.total"] == 7 and values["readings.rate"] == 60.0
     assert values["arrears.billed"] == 150.0 and values["compliance.type.emergency"] == pytest.approx(33.3)
     assert Decimal(str(values["satisfaction.mean"])) == Decimal("3.67")
 
@@ -123,3 +123,24 @@ def test_dashboard_uses_a_fixed_number_of_queries(known_month, login, db, userna
     after = _count_queries(client, url)
     assert after == before
     assert before < 30
+
+
+def test_api_and_dashboard_show_both_kinds_of_follow_up(followup_visits, api, login):
+    client, headers = api("director")
+    body = client.get(f"{KPIS}&district={followup_visits.a.id}", headers=headers).json
+    assert body["satisfaction"]["count"] == 5 and body["satisfaction"]["mean"] == 3.8
+    assert body["satisfaction"]["complaints"] == {"count": 3, "mean": 3.67, "satisfied": 2, "satisfied_rate": 66.7}
+    assert body["satisfaction"]["visits"] == {"count": 2, "mean": 4.0, "satisfied": 1, "satisfied_rate": 50.0}
+    empty = client.get(f"{KPIS}&district={followup_visits.b.id}", headers=headers).json["satisfaction"]
+    assert empty["visits"] == {"count": 0, "mean": None, "satisfied": 0, "satisfied_rate": None}
+    html = login("director").get(f"/reports/?from=2025-10-01&to=2025-10-31&district_id={followup_visits.a.id}",
+                                 headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'id="r-satisfaction-visits"' in html and 'id="r-satisfaction-complaints"' in html
+    assert "After repairs, mean" in html and 'id="r-readings-note"' in html
+
+
+def test_dashboard_trend_month_is_the_period_figure(known_month, login):
+    """The period's month in the trend chart is the period's own figure (60 %, as in the KPI)."""
+    html = login("director").get(f"/reports/?from=2025-10-01&to=2025-10-31&district_id={known_month.a.id}",
+                                 headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<title>2025-10: 60</title>" in html and "<title>2025-09: 50</title>" in html

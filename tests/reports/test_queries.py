@@ -38,13 +38,43 @@ def test_percentile_nearest_rank():
     assert queries.percentile(list(range(1, 12)), 90) == 10
 
 
-def test_reading_completion(known_month):
-    # 4 stops on the active route; meters 1 and 2 read in October (the sent-back one does not count,
-    # meter 2's accepted re-read does), meter 3 read in September; the inactive route is left out.
-    assert queries.reading_completion(START, END, known_month.a.id) == {"stops": 4, "read": 2,
-                                                                        "rate": Decimal("50.0")}
-    trend = queries.reading_trend([(2025, 9), (2025, 10)], known_month.a.id)
-    assert trend["2025-10"]["read"] == 2 and trend["2025-09"]["read"] == 1
+SEP, NOV = (date(2025, 9, 1), date(2025, 9, 30)), (date(2025, 11, 1), date(2025, 11, 30))
+JAN_2024 = (date(2024, 1, 1), date(2024, 1, 31))
+
+
+def test_reading_completion_of_a_month(known_month):
+    # Planned in October: today's 4 stops of A-1 (m3 was put in on 20 October, before the month's end) and
+    # the meter read on A-old, a route switched off since (it was read on it in October). Read: m0, m1 (the
+    # sent-back reading does not count, the accepted re-read does) and A-old's meter. The skip at 00:10 on
+    # 1 November is November's, though still 31 October in UTC.
+    assert queries.reading_completion(START, END, known_month.a.id) == {"stops": 5, "read": 3,
+                                                                        "rate": Decimal("60.0")}
+    assert queries.reading_completion(START, END, None) == {"stops": 5, "read": 3, "rate": Decimal("60.0")}
+
+
+def test_reading_completion_of_past_months_uses_their_own_plan(known_month):
+    a = known_month.a.id
+    # September: m0, m1, m2 (m3 not yet in); a meter since taken off the route was skipped on it that month.
+    # Read: m0 and m2; m1's estimate (nobody home) is not a reading taken.
+    assert queries.reading_completion(*SEP, a) == {"stops": 4, "read": 2, "rate": Decimal("50.0")}
+    # November: the 4 stops and the meter skipped at 00:10 on the 1st; m2's self-read (no route) counts.
+    assert queries.reading_completion(*NOV, a) == {"stops": 5, "read": 1, "rate": Decimal("20.0")}
+    # A month without any record: the stops whose meter was in service then, none read.
+    assert queries.reading_completion(*JAN_2024, a) == {"stops": 3, "read": 0, "rate": Decimal("0.0")}
+
+
+def test_reading_trend_gives_each_month_its_own_figures(known_month):
+    months = [(2024, 1), (2025, 9), (2025, 10), (2025, 11)]
+    for district in (known_month.a.id, None, known_month.b.id):
+        trend = queries.reading_trend(months, district)
+        assert list(trend) == ["2024-01", "2025-09", "2025-10", "2025-11"]
+        for key, (start, end) in zip(trend, (JAN_2024, SEP, (START, END), NOV), strict=True):
+            assert trend[key] == queries.reading_completion(start, end, district), (district, key)
+    assert [v["rate"] for v in queries.reading_trend(months, known_month.a.id).values()] == [
+        Decimal("0.0"), Decimal("50.0"), Decimal("60.0"), Decimal("20.0")]
+    assert all(v == {"stops": 0, "read": 0, "rate": None}
+               for v in queries.reading_trend(months, known_month.b.id).values())
+    assert queries.reading_trend([], None) == {}
 
 
 def test_arrears_recovery(known_month):
@@ -70,9 +100,34 @@ def test_metering_tests_and_certificates(known_month):
         "tests": 3, "failed": 1, "failure_rate": Decimal("33.3"), "certificates": 2, "notices": 1}
 
 
-def test_followup_satisfaction(known_month):
-    assert queries.satisfaction(START, END, known_month.a.id) == {
-        "count": 3, "mean": Decimal("3.67"), "satisfied": 2, "satisfied_rate": Decimal("66.7")}
+NO_SCORES = {"count": 0, "mean": None, "satisfied": 0, "satisfied_rate": None}
+
+
+def test_followup_satisfaction_of_complaints(known_month):
+    # Complaint follow-up calls in October: 5, 4, 2 (the one on 1 November and the one without a score
+    # are left out); no dispatch follow-up visits in this fixture.
+    complaints = {"count": 3, "mean": Decimal("3.67"), "satisfied": 2, "satisfied_rate": Decimal("66.7")}
+    assert queries.satisfaction(START, END, known_month.a.id) == {**complaints, "complaints": complaints,
+                                                                  "visits": NO_SCORES}
+
+
+def test_followup_satisfaction_of_complaints_and_visits(followup_visits):
+    a = queries.satisfaction(START, END, followup_visits.a.id)
+    assert a["complaints"] == {"count": 3, "mean": Decimal("3.67"), "satisfied": 2, "satisfied_rate": Decimal("66.7")}
+    # Visits in October: 5 and 3 (the call without a score and the one at 00:20 on 1 November are left out).
+    assert a["visits"] == {"count": 2, "mean": Decimal("4.00"), "satisfied": 1, "satisfied_rate": Decimal("50.0")}
+    # Pooled: 5, 4, 2, 5, 3.
+    assert {k: a[k] for k in ("count", "mean", "satisfied", "satisfied_rate")} == {
+        "count": 5, "mean": Decimal("3.80"), "satisfied": 3, "satisfied_rate": Decimal("60.0")}
+    company = queries.satisfaction(START, END, None)  # district C's visit scored 1
+    assert company["visits"] == {"count": 3, "mean": Decimal("3.00"), "satisfied": 1,
+                                 "satisfied_rate": Decimal("33.3")}
+    assert (company["count"], company["mean"], company["satisfied_rate"]) == (6, Decimal("3.33"), Decimal("50.0"))
+    assert queries.satisfaction(START, END, followup_visits.b.id) == {**NO_SCORES, "complaints": NO_SCORES,
+                                                                      "visits": NO_SCORES}
+    assert queries.satisfaction(*JAN_2024, None) == {**NO_SCORES, "complaints": NO_SCORES, "visits": NO_SCORES}
+    november = queries.satisfaction(*NOV, followup_visits.a.id)
+    assert november["visits"]["count"] == 1 and november["complaints"]["count"] == 1 and november["mean"] == 3
 
 
 def test_hse_snapshot(known_month):
@@ -89,11 +144,11 @@ def test_empty_month(known_month):
     assert f["orders"] == {"total": 0, "by_type": {}, "by_status": {}}
     assert f["compliance"]["rate"] is None and f["compliance"]["reached"] == 0
     assert f["emergency"] == {"count": 0, "median_min": None, "p90_min": None}
-    assert f["readings"] == {"stops": 4, "read": 0, "rate": Decimal("0.0")}
+    assert f["readings"] == {"stops": 3, "read": 0, "rate": Decimal("0.0")}  # m3 was put in in 2025
     assert f["arrears"]["rate"] is None and f["arrears"]["billed"] == Decimal("0.00")
     assert f["hazards"] == {"found": 0, "rectified": 0, "overdue": 0, "rate": None}
     assert f["metering"]["tests"] == 0 and f["metering"]["failure_rate"] is None
-    assert f["satisfaction"] == {"count": 0, "mean": None, "satisfied": 0, "satisfied_rate": None}
+    assert f["satisfaction"] == {**NO_SCORES, "complaints": NO_SCORES, "visits": NO_SCORES}
 
 
 def test_district_without_data(known_month):

@@ -1,0 +1,93 @@
+"""The dashboards' 12-month trends with closed months' figures kept in `report_figure_cache`.
+
+Choice and staleness rule:
+- Only closed months (ended before today's business month) are kept; the running month is always
+  computed live, and so is everything else on the dashboard, the KPI API and the monthly report.
+- A kept row is used for `REPORTS_TREND_CACHE_SECONDS` (env FIELDSVC_REPORTS_TREND_CACHE_SECONDS; default
+  3600 s; 0 keeps nothing) after it was computed, then
+  recomputed on the next view. A late change to a closed month's records (a reading recorded or sent
+  back, a route changed today — the plan of past months starts from today's routes) therefore shows in
+  the trend within that time; nothing is invalidated on write, because bulk paths (the readings import)
+  write without the ORM and would slip past any hook.
+- Rows are keyed by (figure set, version, month, district): changing a trend figure's definition bumps
+  TREND_VERSION and old rows are simply no longer read.
+Costs: one SELECT of the kept months; for the months missing or expired, one GROUP BY for the orders and
+two for the readings, whatever their number, and one upsert. Warm, the dashboard's trend costs the SELECT
+and the running month's three queries — none when the dashboard's period is that whole month, whose
+figures it already has (`known`). Cold (every month missing) at city size: ≈ 1.5 s on SQLite, 0.8 s on
+PostgreSQL for the whole company, once per expiry and district filter.
+"""
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from fieldsvc import clock
+from fieldsvc.extensions import db
+from fieldsvc.models import utcnow
+from fieldsvc.reports import queries
+from fieldsvc.reports.models import FigureCache
+
+TREND = "trend"
+TREND_VERSION = 1
+DEFAULT_SECONDS = 3600
+
+
+def seconds() -> int:
+    """How long a kept month is used (REPORTS_TREND_CACHE_SECONDS; 0 keeps nothing)."""
+    return int(current_app.config.get("REPORTS_TREND_CACHE_SECONDS", DEFAULT_SECONDS))
+
+
+def closed(year: int, month: int, today: date | None = None) -> bool:
+    today = today or clock.today()
+    return (year, month) < (today.year, today.month)
+
+
+def _upsert(rows: list[dict]) -> None:
+    """Insert or refresh rows; two instances writing the same month at once both succeed."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(FigureCache).values(rows)
+    stmt = stmt.on_conflict_do_update(index_elements=["figure_set", "version", "month", "district_id"],
+                                      set_={"payload": stmt.excluded.payload,
+                                            "computed_at": stmt.excluded.computed_at})
+    db.session.execute(stmt)
+
+
+def trend(months: list[tuple[int, int]], district_id: int | None, known: dict | None = None) -> dict[str, dict]:
+    """Work orders created and 抄表率 per month (oldest first), closed months from the cache when fresh.
+    `known`: months whose figures the caller has already computed (the dashboard's period when it is one
+    whole month): {"2026-11": {"orders": n, "stops": n, "read": n}}, used as they are and not queried.
+    → {"2026-11": {"orders": n, "readings": {"stops", "read", "rate"}}}. Writes (flushes) the rows it
+    computed for closed months; the caller commits."""
+    keys = {(y, m): queries.month_key(y, m) for y, m in months}
+    today = clock.today()
+    ttl = seconds()
+    kept = {}
+    closed_keys = [k for (y, m), k in keys.items() if closed(y, m, today)]
+    if closed_keys and ttl > 0:
+        stmt = (select(FigureCache.month, FigureCache.payload)
+                .where(FigureCache.figure_set == TREND, FigureCache.version == TREND_VERSION,
+                       FigureCache.district_id == (district_id or 0), FigureCache.month.in_(closed_keys),
+                       FigureCache.computed_at >= utcnow() - timedelta(seconds=ttl)))
+        kept = dict(db.session.execute(stmt).all())
+    kept.update(known or {})  # live figures of the same definition: they win over a kept row
+    missing = [ym for ym, k in keys.items() if k not in kept]
+    if missing:
+        orders = queries.orders_by_month(missing, district_id)
+        readings = queries.reading_trend(missing, district_id)
+        fresh = {k: {"orders": orders[k], "stops": readings[k]["stops"], "read": readings[k]["read"]}
+                 for k in (keys[ym] for ym in missing)}
+        now = utcnow()
+        rows = [{"figure_set": TREND, "version": TREND_VERSION, "month": k, "district_id": district_id or 0,
+                 "payload": payload, "computed_at": now}
+                for k, payload in fresh.items() if k in closed_keys]
+        if rows and ttl > 0:
+            _upsert(rows)
+        kept.update(fresh)
+    return {k: {"orders": kept[k]["orders"],
+                "readings": {"stops": kept[k]["stops"], "read": kept[k]["read"],
+                             "rate": queries.rate(kept[k]["read"], kept[k]["stops"])}}
+            for k in keys.values()}
