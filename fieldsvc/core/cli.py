@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from fieldsvc import audit, clock
 from fieldsvc.core import backup, demo
+from fieldsvc.db import refresh_statistics
 from fieldsvc.extensions import db
 
 
@@ -17,6 +18,9 @@ def seed_demo(size):
     """Load the demo city (re-running adds nothing). Demo password: fieldsvc-demo."""
     added = demo.seed(size, clock.today())
     db.session.commit()
+    if any(added.values()):
+        refresh_statistics(db.session)
+        db.session.commit()
     click.echo("added: " + ", ".join(f"{k} {v}" for k, v in added.items()))
 
 

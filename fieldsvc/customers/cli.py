@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldsvc.auth.models import User
 from fieldsvc.customers import importer
+from fieldsvc.db import refresh_statistics
 from fieldsvc.errors import DomainError, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import Role
@@ -62,6 +63,7 @@ def _run(file, username, dry_run, batch_size, encoding) -> int:
     if dry_run:
         db.session.rollback()
     else:
+        refresh_statistics(db.session)
         db.session.commit()
     _report(result)
     return 1 if result.errors else 0

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from fieldsvc.auth.models import User
 from fieldsvc.customers.importer import read_csv
+from fieldsvc.db import refresh_statistics
 from fieldsvc.errors import DomainError, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.readings import exports, importer
@@ -48,6 +49,7 @@ def import_command(file, username, batch_size, encoding, lang):
             rows = read_csv(file.read(), "utf-8-sig" if encoding == "utf-8" else encoding)
             result = importer.import_history(actor, rows, batch_size, source=file.name,
                                              after_batch=db.session.commit)
+            refresh_statistics(db.session)
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
