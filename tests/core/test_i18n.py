@@ -52,7 +52,7 @@ def test_user_choice_beats_browser(staff, login, db):
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
-@pytest.mark.parametrize("fmt", ["short", "medium", "long", "full"])
+@pytest.mark.parametrize("fmt", ["short", "medium", "long", "full", "yyyy-MM-dd HH:mm", "M月d日 HH:mm"])
 def test_datetime_filter_matches_babel(app, language, fmt):
     """The template filter caches Babel's pattern; what it prints must not differ from format_datetime."""
     from datetime import UTC, datetime, timedelta, timezone
