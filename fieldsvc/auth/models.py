@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldsvc.extensions import db
-from fieldsvc.models import IdMixin, TimestampMixin, UTCDateTime
+from fieldsvc.models import IdMixin, TimestampMixin, UTCDateTime, utcnow
 
 
 class User(IdMixin, TimestampMixin, UserMixin, db.Model):
@@ -30,11 +30,28 @@ class User(IdMixin, TimestampMixin, UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
         return self.active
 
+    # The login this request belongs to (a LoginSession key), set when logging in or loading the session user.
+    login_key = None  # str | None; not a column
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """What the session and remember-me cookies carry: the user, their token, and this login's key."""
+        base = f"{self.id}:{self.session_token}"
+        return f"{base}:{self.login_key}" if self.login_key else base
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class LoginSession(IdMixin, db.Model):
+    """One login on one device. Logging out ends it on the server, so a copy of that device's session or
+    remember-me cookie stops working too (a signed cookie alone would stay valid until it expires)."""
+
+    __tablename__ = "login_sessions"
+
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Qualification(IdMixin, TimestampMixin, db.Model):

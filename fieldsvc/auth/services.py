@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldsvc import audit, clock
 from fieldsvc.auth import rules
-from fieldsvc.auth.models import ApiToken, Qualification, User
+from fieldsvc.auth.models import ApiToken, LoginSession, Qualification, User
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.models import utcnow
@@ -53,14 +53,40 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def load_session_user(user_id: str) -> User | None:
-    """Flask-Login loader: '<id>:<session_token>'; a rotated token ends the session."""
-    uid, _sep, token = user_id.partition(":")
+    """Flask-Login loader: '<id>:<session_token>[:<login key>]'. A rotated token ends every session of the user;
+    an ended login (logout) ends that device's. One statement either way: this runs on every page."""
+    uid, _sep, rest = user_id.partition(":")
+    token, _sep, key = rest.partition(":")
     if not uid.isdigit():
         return None
-    user = db.session.get(User, int(uid))
+    if key:
+        row = db.session.execute(select(User, LoginSession.ended_at).join(
+            LoginSession, and_(LoginSession.user_id == User.id, LoginSession.key == key)).where(User.id == int(uid))
+        ).first()
+        if row is None or row.ended_at is not None:
+            return None
+        user = row[0]
+    else:  # a session from before logins were recorded: it ends with its cookie (or a token rotation)
+        user = db.session.get(User, int(uid))
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
+    user.login_key = key or None
     return user
+
+
+def start_login(user: User) -> User:
+    """Record a new login of this user on this device (before flask_login.login_user, which stores its key)."""
+    user.login_key = secrets.token_hex(16)
+    db.session.add(LoginSession(key=user.login_key, user_id=user.id))
+    return user
+
+
+def end_login(user) -> None:
+    """Logging out: this device's login ends on the server (its cookies, or copies of them, stop working)."""
+    key = getattr(user, "login_key", None)
+    if key:
+        db.session.execute(update(LoginSession).where(LoginSession.key == key, LoginSession.ended_at.is_(None))
+                           .values(ended_at=utcnow()))
 
 
 def get_user(actor, user_id: int) -> User:

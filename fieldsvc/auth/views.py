@@ -29,7 +29,7 @@ def login():
     if request.method == "POST":
         user = services.authenticate(username, request.form.get("password", ""))
         if user is not None:
-            login_user(user, remember=bool(request.form.get("remember")))
+            login_user(services.start_login(user), remember=bool(request.form.get("remember")))
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
         flash(_("Wrong username or password."), "error")
@@ -38,6 +38,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    services.end_login(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))

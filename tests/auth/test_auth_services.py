@@ -312,3 +312,48 @@ def test_expiring_qualifications_for_director_and_for_oneself(staff, db):
     own = services.expiring_qualifications(staff["metering_tech"])
     assert [q.user.username for q in own] == ["metering_tech"]
     assert services.expiring_qualifications(staff["metering_tech3"]) == []
+
+
+def _cookie(client, name):
+    cookie = client.get_cookie(name)
+    return cookie.value if cookie else None
+
+
+def test_logout_ends_that_login_on_the_server_even_for_a_copied_cookie(app, staff, db, login):
+    """A signed session cookie alone would stay valid until it expires: the login record makes logout final."""
+    from fieldsvc.auth.models import LoginSession
+    phone, office = login("repair_tech"), login("repair_tech")
+    copied = _cookie(phone, "session")
+    assert db.session.query(LoginSession).filter_by(user_id=staff["repair_tech"].id).count() == 2
+    phone.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/")
+    assert response.status_code == 302 and "/login" in response.location
+    assert office.get("/").status_code == 200  # the user's other device stays logged in
+    ended = db.session.query(LoginSession).filter(LoginSession.ended_at.is_not(None)).count()
+    assert ended == 1
+
+
+def test_a_copied_remember_me_cookie_stops_working_after_logout(app, staff, db):
+    client = app.test_client()
+    client.post("/login", data={"username": "repair_tech", "password": "fieldsvc-demo", "remember": "1"})
+    remember = _cookie(client, "remember_token")
+    assert remember
+    fresh = app.test_client()  # a new browser: only the remember-me cookie
+    fresh.set_cookie("remember_token", remember)
+    assert fresh.get("/").status_code == 200
+    client.post("/logout")
+    copy = app.test_client()
+    copy.set_cookie("remember_token", remember)
+    response = copy.get("/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_password_change_keeps_this_login(staff, db, login):
+    client = login("repair_tech")
+    response = client.post("/me/password", data={"current_password": "fieldsvc-demo",
+                                                 "new_password": "Another-pass-2026", "confirm_password":
+                                                 "Another-pass-2026"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
