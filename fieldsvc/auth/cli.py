@@ -1,4 +1,4 @@
-"""flask users create|set-role|deactivate|activate|list — for whoever runs the server."""
+"""flask users create|set-role|deactivate|activate|list|prune-logins — for whoever runs the server."""
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
@@ -7,6 +7,7 @@ from fieldsvc.auth import services
 from fieldsvc.auth.models import User
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
+from fieldsvc.models import utcnow
 from fieldsvc.permissions import Role
 
 users_cli = click.Group("users", help="Manage staff accounts.")
@@ -74,3 +75,13 @@ def activate(username):
 def list_users():
     for user in db.session.execute(select(User).order_by(User.role, User.username)).scalars():
         click.echo(f"{user.username:20} {user.role:15} {'active' if user.active else 'inactive':8} {user.name}")
+
+
+@users_cli.command("prune-logins")
+@click.option("--keep-ended-days", type=click.IntRange(min=0), default=30, show_default=True)
+@with_appcontext
+def prune_logins(keep_ended_days):
+    """Delete old login records (logged out long ago, or older than any cookie). Run it from cron."""
+    removed = services.prune_logins(utcnow(), keep_ended_days)
+    db.session.commit()
+    click.echo(f"removed {removed} login records")

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldsvc import audit, clock
@@ -79,6 +79,15 @@ def start_login(user: User) -> User:
     user.login_key = secrets.token_hex(16)
     db.session.add(LoginSession(key=user.login_key, user_id=user.id))
     return user
+
+
+def prune_logins(now, keep_ended_days: int = 30) -> int:
+    """Housekeeping for the server's operator (cron, `flask users prune-logins`): drop logins ended more than
+    `keep_ended_days` ago, and logins older than any cookie could be (Flask-Login's remember-me lasts a year)."""
+    horizon = now - current_app.config.get("REMEMBER_COOKIE_DURATION", timedelta(days=365)) - timedelta(days=1)
+    result = db.session.execute(delete(LoginSession).where(or_(
+        LoginSession.ended_at < now - timedelta(days=keep_ended_days), LoginSession.created_at < horizon)))
+    return result.rowcount or 0
 
 
 def end_login(user) -> None:

@@ -72,3 +72,26 @@ def test_users_list(app, db, staff):
     lines = result.output.splitlines()
     assert len(lines) == len(staff)
     assert any(line.startswith("metering_tech3") and "active" in line for line in lines)
+
+
+def test_prune_logins_drops_long_ended_and_ancient_logins_only(app, db, staff, login):
+    from datetime import timedelta
+
+    from fieldsvc.auth.models import LoginSession
+    from fieldsvc.models import utcnow
+    now, uid = utcnow(), staff["repair_tech"].id
+    rows = {"ended_long_ago": LoginSession(key="a" * 32, user_id=uid, created_at=now - timedelta(days=90),
+                                           ended_at=now - timedelta(days=60)),
+            "ended_lately": LoginSession(key="b" * 32, user_id=uid, created_at=now - timedelta(days=9),
+                                         ended_at=now - timedelta(days=2)),
+            "open_recent": LoginSession(key="c" * 32, user_id=uid, created_at=now - timedelta(days=200)),
+            "older_than_any_cookie": LoginSession(key="d" * 32, user_id=uid, created_at=now - timedelta(days=400))}
+    db.session.add_all(rows.values())
+    db.session.commit()
+    client = login("repair_tech")  # a live login survives
+    result = app.test_cli_runner().invoke(args=["users", "prune-logins"])
+    assert result.exit_code == 0 and "removed 2" in result.output, result.output
+    db.session.expire_all()
+    left = {row.key[0] for row in db.session.query(LoginSession)}
+    assert {"b", "c"} <= left and not {"a", "d"} & left
+    assert client.get("/").status_code == 200
