@@ -47,3 +47,12 @@ def refresh_statistics(session) -> None:
     statistics it chose a worse plan for that same board (37 ms instead of 0.2)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE"))
+
+
+def sync_sequences(session, *tables: str) -> None:
+    """After bulk inserts with explicit ids: move PostgreSQL's id sequences past them (SQLite needs nothing)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"COALESCE((SELECT MAX(id) FROM {table}), 1))"))

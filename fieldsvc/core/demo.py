@@ -16,6 +16,7 @@ from fieldsvc import audit
 from fieldsvc.auth.models import Qualification, User
 from fieldsvc.customers import rules
 from fieldsvc.customers.models import Appliance, Customer, District, Meter, MeterInstallation
+from fieldsvc.db import sync_sequences
 from fieldsvc.extensions import db
 
 DEMO_PASSWORD = "fieldsvc-demo"
@@ -152,7 +153,7 @@ def _customers(rnd: random.Random, count: int, today: date) -> dict:
                         (Appliance, appliances)):
         for start in range(0, len(rows), 5000):
             db.session.execute(insert(table), rows[start:start + 5000])
-    _sync_sequences()
+    sync_sequences(db.session, "customers", "meters")
     return {"customers": len(customers), "meters": len(meters), "appliances": len(appliances)}
 
 
@@ -216,12 +217,3 @@ def _stock_meters(rnd: random.Random, count: int, today: date) -> int:
     if rows:
         db.session.execute(insert(Meter), rows)
     return len(rows)
-
-
-def _sync_sequences() -> None:
-    """Explicit ids were inserted: move PostgreSQL's sequences past them."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
-    for table in ("customers", "meters"):
-        db.session.execute(db.text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"))

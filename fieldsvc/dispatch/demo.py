@@ -4,11 +4,12 @@ the benchmark's city needs). Re-runnable: nothing is added twice."""
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from fieldsvc import clock
 from fieldsvc.auth.models import User
 from fieldsvc.customers.models import Customer
+from fieldsvc.db import sync_sequences
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import Completion, CustodyItem, WorkOrder, WorkOrderEvent
 from fieldsvc.dispatch.services import custody, orders
@@ -133,17 +134,9 @@ def seed_history(rnd: random.Random, today, count: int) -> int:
     for model, rows in ((WorkOrder, orders_), (WorkOrderEvent, events), (Completion, completions)):
         for i in range(0, len(rows), BATCH):
             db.session.execute(insert(model), rows[i:i + BATCH])
-    _sync_sequences()
+    sync_sequences(db.session, "work_orders", "work_order_events", "work_order_completions")
     return len(orders_)
 
-
-def _sync_sequences() -> None:
-    """Explicit ids were inserted: move PostgreSQL's sequences past them."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
-    for table in ("work_orders", "work_order_events", "work_order_completions"):
-        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
 
 
 def seed() -> dict:

@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 from fieldsvc import clock
 from fieldsvc.auth.models import User
 from fieldsvc.customers.models import Customer, District, Meter
+from fieldsvc.db import sync_sequences
 from fieldsvc.extensions import db
 from fieldsvc.readings import rules
 from fieldsvc.readings.models import Bill, BillLine, Reading, Route, RouteStop, Tariff
@@ -52,7 +53,7 @@ def seed_routes_and_history(rnd: random.Random, today: date, size: str = "small"
     seed_tariffs()
     routes = _routes(rnd, ROUTE_SIZE.get(size, ROUTE_SIZE["small"]))
     counts = _history(rnd, today, routes, MONTHS.get(size, MONTHS["small"]))
-    _sync_sequences()
+    sync_sequences(db.session, "routes", "route_stops", "readings", "bills", "bill_lines")
     return {"routes": len(routes), **counts}
 
 
@@ -164,12 +165,3 @@ def _bill(rnd, ids, bills, lines, tariff, reading_id, meter_id, customer_id, cat
         lines.append(dict(id=ids[BillLine], bill_id=bid, seq=seq, cycle_start=line.cycle_start, tier=line.tier,
                           volume_m3=line.volume_m3, price=line.price, amount=line.amount, customer_id=customer_id))
         ids[BillLine] += 1
-
-
-def _sync_sequences() -> None:
-    """Explicit ids were inserted: move PostgreSQL's sequences past them."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
-    for table in ("routes", "route_stops", "readings", "bills", "bill_lines"):
-        db.session.execute(db.text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"))
