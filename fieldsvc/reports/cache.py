@@ -30,12 +30,11 @@ from fieldsvc.reports.models import FigureCache
 
 TREND = "trend"
 TREND_VERSION = 1
-DEFAULT_SECONDS = 3600
 
 
 def seconds() -> int:
-    """How long a kept month is used (REPORTS_TREND_CACHE_SECONDS; 0 keeps nothing)."""
-    return int(current_app.config.get("REPORTS_TREND_CACHE_SECONDS", DEFAULT_SECONDS))
+    """How long a kept month is used (REPORTS_TREND_CACHE_SECONDS in fieldsvc/config.py; 0 keeps nothing)."""
+    return int(current_app.config["REPORTS_TREND_CACHE_SECONDS"])
 
 
 def closed(year: int, month: int, today: date | None = None) -> bool:

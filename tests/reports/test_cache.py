@@ -53,14 +53,14 @@ def test_closed_months_are_kept_per_district_and_read_back_in_one_query(known_mo
     assert n == 1 and trend["2025-10"]["readings"]["rate"] == Decimal("60.0")
 
 
-def test_a_kept_month_is_stale_until_it_expires(known_month, db):
+def test_a_kept_month_is_stale_until_it_expires(known_month, db, app):
     a = known_month.a.id
     assert cache.trend(MONTHS, a)["2025-10"]["orders"] == 7
     known_month.order(known_month.a, "repair", "new", local(date(2025, 10, 20)), 240)  # a late record
     db.session.commit()
     assert cache.trend(MONTHS, a)["2025-10"]["orders"] == 7  # kept: up to the TTL old
     db.session.execute(update(FigureCache).values(
-        computed_at=utcnow() - timedelta(seconds=cache.DEFAULT_SECONDS + 1)))
+        computed_at=utcnow() - timedelta(seconds=app.config["REPORTS_TREND_CACHE_SECONDS"] + 1)))
     assert cache.trend(MONTHS, a)["2025-10"]["orders"] == 8  # expired: recomputed and kept again
     assert db.session.execute(select(FigureCache.payload).where(FigureCache.month == "2025-10",
                                                                 FigureCache.district_id == a)).scalar_one()["orders"] == 8
@@ -78,12 +78,13 @@ def test_the_running_month_is_never_kept(known_month, db, app):
 
 
 def test_no_cache_when_switched_off(known_month, db, app):
+    kept = app.config["REPORTS_TREND_CACHE_SECONDS"]
     app.config["REPORTS_TREND_CACHE_SECONDS"] = 0
     try:
         cache.trend(MONTHS, None)
         assert db.session.execute(select(FigureCache.id)).first() is None
     finally:
-        app.config.pop("REPORTS_TREND_CACHE_SECONDS")
+        app.config["REPORTS_TREND_CACHE_SECONDS"] = kept
 
 
 def test_two_writers_of_the_same_month_both_succeed(known_month, db):
