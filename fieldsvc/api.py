@@ -9,6 +9,7 @@ from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
 from marshmallow import Schema, fields
 
+from fieldsvc import jsonx
 from fieldsvc.errors import NotAuthenticated, handle_http_error
 from fieldsvc.extensions import csrf
 
@@ -54,6 +55,7 @@ def register(blp) -> None:
 
 def init_app(app) -> None:
     """One Api (and OpenAPI document) per app, so tests can build many apps in one process."""
+    app.before_request(jsonx.refuse_deep_json)  # every JSON body, pages' too, before anything parses it
     api = FieldsvcApi(app, spec_kwargs={
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],

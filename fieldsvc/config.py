@@ -17,8 +17,9 @@ class Defaults:
     SECURE_COOKIES = False  # set true behind HTTPS
     PROXIES = 0  # number of reverse proxies in front (nginx: 1) whose X-Forwarded-* headers are trusted
     SESSION_LIFETIME_HOURS = 12
+    REMEMBER_DAYS = 30  # "stay logged in on this device": the remember-me cookie's lifetime
     API_TOKEN_HOURS = 12
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # login page and token API together: per address, account, both (SECURITY.md)
     RATELIMIT_STORAGE_URI = "memory://"  # one process only: production sets redis:// (docs/DEPLOY.md)
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: each worker counts alone instead of every login failing
     SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -28,6 +29,7 @@ class Defaults:
     MAX_PAGE_SIZE = 200
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    UPLOAD_MAX_PIXELS = 24_000_000  # width × height read from the header; more is refused before decoding
     PASSWORD_HASH_METHOD = "scrypt"  # tests use a cheap pbkdf2 to stay fast
     # Static files: "no-cache" + ETag (a repeat costs a 304), never a long max-age: their URLs carry no
     # version and the service worker's install copies them from the HTTP cache. Repeat loads are served
@@ -35,6 +37,10 @@ class Defaults:
     SEND_FILE_MAX_AGE_DEFAULT = None
     # The dashboard's monthly trend keeps closed months' figures this long (seconds; 0: always live). docs/REPORTS.md
     REPORTS_TREND_CACHE_SECONDS = 3600
+    # The audit chain's HMAC key; None: derived from SECRET_KEY (never stored in the database). docs/SECURITY.md
+    AUDIT_KEY = None
+    # Where `flask audit checkpoint` appends the chain's head (JSON lines); None: instance/audit-checkpoints.jsonl
+    AUDIT_CHECKPOINT_FILE = None
 
 
 def _instance_secret(instance_path: Path) -> str:
@@ -90,6 +96,7 @@ def _derive(cfg) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_DURATION=timedelta(days=cfg["REMEMBER_DAYS"]),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=cfg["SESSION_LIFETIME_HOURS"]),
         SQLALCHEMY_TRACK_MODIFICATIONS=False,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: phones stay on a form for hours

@@ -6,7 +6,8 @@ JSON shape per API.md: {"error": "..."} or, for 422, {"errors": {"field": ["mess
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -61,6 +62,18 @@ class Invalid(DomainError):
         super().__init__("; ".join(_flatten(self.errors)))
 
 
+class Duplicate(Invalid, Conflict):
+    """A unique key already in use (a customer's account number, a meter's or an equipment's serial number).
+
+    409 `{"error": ...}` on the API, so a client retrying a create can tell "already exists" from "bad field";
+    a page catches it as Invalid and shows the message at the field, with what was typed kept."""
+
+    status = 409
+
+    def __init__(self, field: str, message: str):
+        super().__init__({field: [message]})
+
+
 def _string_keys(errors):
     """marshmallow keys a list's errors by position (ints); JSON and templates want strings."""
     if isinstance(errors, dict):
@@ -87,7 +100,7 @@ def _json(status: int, message: str, errors: dict | None = None):
 
 def handle_domain_error(exc: DomainError):
     if wants_json():
-        return _json(exc.status, exc.message, getattr(exc, "errors", None))
+        return _json(exc.status, exc.message, getattr(exc, "errors", None) if exc.status == 422 else None)
     if isinstance(exc, NotAuthenticated):
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
     return render_template("errors/error.html", status=exc.status, message=exc.message,
@@ -99,7 +112,8 @@ def handle_http_error(exc: HTTPException):
         message = _("Your form expired. It has been kept: please submit it again.")
         if not wants_json():
             flash(message, "error")
-            return redirect(request.referrer or url_for("core.home"))
+            from fieldsvc.web import safe_referrer  # back to the form, never to another site
+            return redirect(safe_referrer() or url_for("core.home"))
         return _json(400, message)
     status = exc.code or 500
     messages = {
@@ -137,6 +151,46 @@ def handle_out_of_range(exc: Exception):
     return handle_domain_error(Invalid(_("A number is out of range.")))
 
 
+def stale_message() -> str:
+    return _("Someone else changed this record — reload and try again.")
+
+
+def _back() -> str:
+    """Where a page goes after a stale write: the page the form was on (same site, path only), else this
+    URL when it can be shown again (GET), else home."""
+    from fieldsvc.web import safe_referrer  # the one local-redirect check (issue 23, item 1)
+    local = safe_referrer()
+    if local:
+        return local
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    return url_for("core.home")
+
+
+def handle_stale(exc: Exception):
+    """A version-checked row changed between our read and our write (StaleDataError at flush): nothing of
+    this request is kept (rolled back) and the other person's change stands. API: 409 {"error"}; a page goes
+    back to where the form was, with the message; the offline outbox (it asks for JSON) keeps its form."""
+    from fieldsvc.extensions import db
+    db.session.rollback()
+    if wants_json():
+        return _json(409, stale_message())
+    flash(stale_message(), "error")
+    return redirect(_back())
+
+
+def handle_integrity(exc: IntegrityError):
+    """A unique key taken between our check and our insert (two clerks at once), or another row's constraint:
+    a conflict with what is stored, never a 500."""
+    from flask import current_app
+
+    from fieldsvc.extensions import db
+    db.session.rollback()
+    current_app.logger.warning("integrity error answered 409: %s", exc.orig)
+    return handle_domain_error(Conflict(_("This conflicts with a record already stored (for example the same "
+                                          "number twice). Reload and try again.")))
+
+
 def handle_unexpected(exc: Exception):
     from flask import current_app
     current_app.logger.exception("unhandled error", exc_info=exc)
@@ -151,5 +205,7 @@ def register(app) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(DataError, handle_out_of_range)
+    app.register_error_handler(StaleDataError, handle_stale)
+    app.register_error_handler(IntegrityError, handle_integrity)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

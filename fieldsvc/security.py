@@ -1,5 +1,9 @@
-"""Who is calling: session login (pages and same-origin API), bearer tokens (API), and response headers."""
-from flask import g, request
+"""Who is calling: session login (pages and same-origin API), bearer tokens (API), response headers, and the
+keys the app derives from its configuration to sign what it hands out (audit chain, QR links)."""
+import hashlib
+import hmac
+
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 
 from fieldsvc.errors import NotAuthenticated
@@ -9,6 +13,29 @@ from fieldsvc.extensions import login_manager
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
+
+
+def derive_key(secret: str, label: str) -> bytes:
+    """A key for one purpose: HMAC-SHA256(secret, label). A leak of one derived key reveals neither the
+    secret nor the keys derived for other purposes."""
+    return hmac.new(secret.encode(), label.encode(), hashlib.sha256).digest()
+
+
+def derived_key(label: str) -> bytes:
+    """derive_key(SECRET_KEY, label): it lives only in memory, never in the database."""
+    return derive_key(current_app.config["SECRET_KEY"], label)
+
+
+def sign(label: str, value: str, length: int = 16) -> str:
+    """A short signature of `value` for one purpose (e.g. the `s=` of a printed QR link): hex, `length` chars."""
+    return hmac.new(derived_key(label), value.encode(), hashlib.sha256).hexdigest()[:length]
+
+
+def signature_ok(label: str, value: str, signature, length: int = 16) -> bool:
+    """True when `signature` is sign(label, value); constant-time, and False for anything not a string."""
+    if not isinstance(signature, str) or len(signature) != length:
+        return False
+    return hmac.compare_digest(sign(label, value, length), signature.lower())
 
 
 def _load_user(user_id: str):

@@ -7,7 +7,9 @@ the record they belong to: each domain registers a visibility check for its enti
 import hashlib
 import io
 import secrets
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, current_app, send_file
@@ -22,7 +24,13 @@ from fieldsvc.extensions import db
 from fieldsvc.models import IdMixin, TimestampMixin
 
 MAX_SIDE = 1600  # px: plenty for a meter register or a hose clamp, small enough for a phone upload
-Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+# Pixel budget (width × height, read from the file's header before anything is decoded); the app's
+# UPLOAD_MAX_PIXELS overrides it. Phones downscale photos before upload, so 24 Mpx is generous, and a
+# 20 KB PNG claiming 8900×8900 is refused without being decoded (it would take ~670 MB to decode).
+MAX_PIXELS = 24_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard, in case anything else opens images
+# Above the budget we refuse ourselves (below, by reading .size); Pillow's warning for that band is noise.
+warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 
 
 class Upload(IdMixin, TimestampMixin, db.Model):
@@ -71,9 +79,40 @@ def register_visibility(entity: str, check: Callable) -> None:
     VISIBILITY[entity] = check
 
 
-def _reencode(data: bytes, purpose: str) -> tuple[bytes, str, int, int]:
+@dataclass(frozen=True)
+class PreparedImage:
+    """An image already checked and re-encoded (no database work): `save_image` stores it as it is.
+
+    Decode before the request's write transaction starts (the public complaint form does), so no
+    lock is held while Pillow works."""
+
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+    purpose: str
+
+
+def _unreadable(name: str) -> Invalid:
+    return Invalid({name: [_("This file is not a picture we can read (JPEG, PNG or WebP).")]})
+
+
+def _too_large(name: str, budget: int) -> Invalid:
+    return Invalid({name: [_("The picture is too large: at most %(mpx)d megapixels. Send a smaller photo.",
+                             mpx=budget // 1_000_000)]})
+
+
+def _pixel_budget() -> int:
+    return int(current_app.config.get("UPLOAD_MAX_PIXELS", MAX_PIXELS))
+
+
+def _reencode(data: bytes, purpose: str, name: str, budget: int) -> PreparedImage:
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with Image.open(io.BytesIO(data)) as img:  # lazy: reads the header only
+            width, height = img.size
+            if width * height > budget:
+                raise _too_large(name, budget)
+            img.draft("RGB" if purpose != "signature" else None, (MAX_SIDE, MAX_SIDE))  # JPEG: decode scaled down
             img.load()
             img = ImageOps.exif_transpose(img)  # keep the orientation, then drop all metadata
             if purpose == "signature":
@@ -85,30 +124,45 @@ def _reencode(data: bytes, purpose: str) -> tuple[bytes, str, int, int]:
             img.thumbnail((MAX_SIDE, MAX_SIDE))
             out = io.BytesIO()
             img.save(out, fmt, **options)  # a fresh file: no EXIF, no GPS, no comments
-            return out.getvalue(), content_type, img.width, img.height
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise Invalid({"photo" if purpose != "signature" else "signature":
-                       [_("This file is not a picture we can read (JPEG, PNG or WebP).")]}) from exc
+            return PreparedImage(out.getvalue(), content_type, img.width, img.height, purpose)
+    except Image.DecompressionBombError as exc:  # Pillow's own guard (2 × the budget), also from the header
+        raise _too_large(name, budget) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise _unreadable(name) from exc
 
 
-def save_image(actor, data: bytes, purpose: str = "photo", entity: str | None = None,
-               entity_id: int | None = None, field: str | None = None) -> Upload:
-    """Check, re-encode and store an image. Flushes; the caller commits with its record."""
+def _field_name(purpose: str, field: str | None) -> str:
+    return field or ("signature" if purpose == "signature" else "photo")
+
+
+def prepare_image(data: bytes, purpose: str = "photo", field: str | None = None) -> PreparedImage:
+    """Check and re-encode an image without touching the database. Raises Invalid naming `field`:
+    empty, over UPLOAD_MAX_BYTES, not a picture, or more pixels than UPLOAD_MAX_PIXELS (read from the
+    header before decoding)."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
-    name = field or ("signature" if purpose == "signature" else "photo")
+    name = _field_name(purpose, field)
     if not data:
         raise Invalid({name: [_("The file is empty.")]})
     if len(data) > limit:
         raise Invalid({name: [_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024))]})
-    try:
-        clean, content_type, width, height = _reencode(data, purpose)
-    except Invalid as exc:
-        raise Invalid({name: next(iter(exc.errors.values()))}) from exc
-    key = secrets.token_hex(16) + (".png" if content_type == "image/png" else ".jpg")
-    storage().put(key, clean)
-    upload = Upload(key=key, content_type=content_type, size=len(clean), width=width, height=height,
-                    sha256=hashlib.sha256(clean).hexdigest(), purpose=purpose, entity=entity,
-                    entity_id=entity_id, uploaded_by=getattr(actor, "id", None))
+    return _reencode(data, purpose, name, _pixel_budget())
+
+
+def prepare_images(blobs: Iterable[bytes], purpose: str = "photo", field: str | None = None) -> list[PreparedImage]:
+    """prepare_image for each non-empty blob (a multiple file input)."""
+    return [prepare_image(blob, purpose, field) for blob in blobs if blob]
+
+
+def save_image(actor, data: "bytes | PreparedImage", purpose: str = "photo", entity: str | None = None,
+               entity_id: int | None = None, field: str | None = None) -> Upload:
+    """Check, re-encode and store an image (or store one prepare_image already checked). Flushes; the
+    caller commits with its record."""
+    image = data if isinstance(data, PreparedImage) else prepare_image(data, purpose, field)
+    key = secrets.token_hex(16) + (".png" if image.content_type == "image/png" else ".jpg")
+    storage().put(key, image.data)
+    upload = Upload(key=key, content_type=image.content_type, size=len(image.data), width=image.width,
+                    height=image.height, sha256=hashlib.sha256(image.data).hexdigest(), purpose=image.purpose,
+                    entity=entity, entity_id=entity_id, uploaded_by=getattr(actor, "id", None))
     db.session.add(upload)
     db.session.flush()
     return upload
@@ -147,4 +201,5 @@ def serve(upload_id):
 
 
 def init_app(app) -> None:
+    Image.MAX_IMAGE_PIXELS = int(app.config.get("UPLOAD_MAX_PIXELS", MAX_PIXELS))
     app.register_blueprint(bp)

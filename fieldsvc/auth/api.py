@@ -1,24 +1,25 @@
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldsvc.auth import schemas, services
+from fieldsvc.auth import schemas, services, throttle
 from fieldsvc.errors import NotAuthenticated
-from fieldsvc.extensions import db, limiter
+from fieldsvc.extensions import db
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Authentication and staff")
 
 
 @blp.route("/auth/token")
 class Token(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])]
-
     @blp.arguments(schemas.TokenIn)
     @blp.response(200, schemas.TokenOut)
+    @blp.alt_response(429, description="Too many attempts (shared with the login page: per address, per "
+                                       "account, per address and account)")
     def post(self, data):
         """Exchange username and password for a bearer token."""
+        throttle.check_attempt(data["username"])
         user = services.authenticate(data["username"], data["password"])
         if user is None:
             raise NotAuthenticated(_("Wrong username or password."))

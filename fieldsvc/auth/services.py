@@ -23,6 +23,11 @@ PASSWORD_MESSAGES = {
     "too_short": lambda: _("At least %(n)d characters.", n=rules.MIN_PASSWORD_LENGTH),
     "letters_and_digits": lambda: _("Mix letters with digits or symbols."),
     "contains_username": lambda: _("Must not contain the username."),
+    "blank": lambda: _("A password cannot be only spaces or invisible characters."),
+    "invisible": lambda: _("Use only characters you can see: no tabs, special spaces or zero-width characters."),
+    "edge_spaces": lambda: _("A password cannot start or end with a space."),
+    "repetitive": lambda: _("Use at least %(n)d different characters.", n=rules.MIN_DISTINCT_CHARACTERS),
+    "common": lambda: _("This password is one of the most common ones, which are tried first. Choose another."),
 }
 
 
@@ -83,8 +88,8 @@ def start_login(user: User) -> User:
 
 def prune_logins(now, keep_ended_days: int = 30) -> int:
     """Housekeeping for the server's operator (cron, `flask users prune-logins`): drop logins ended more than
-    `keep_ended_days` ago, and logins older than any cookie could be (Flask-Login's remember-me lasts a year)."""
-    horizon = now - current_app.config.get("REMEMBER_COOKIE_DURATION", timedelta(days=365)) - timedelta(days=1)
+    `keep_ended_days` ago, and logins older than any cookie could be (remember-me: REMEMBER_DAYS, 30 by default)."""
+    horizon = now - current_app.config["REMEMBER_COOKIE_DURATION"] - timedelta(days=1)
     result = db.session.execute(delete(LoginSession).where(or_(
         LoginSession.ended_at < now - timedelta(days=keep_ended_days), LoginSession.created_at < horizon)))
     return result.rowcount or 0

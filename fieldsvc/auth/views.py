@@ -1,37 +1,28 @@
 """Login, logout and the user's own page (language, password, qualifications)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from fieldsvc.auth import services
-from fieldsvc.core.views import _safe_next
+from fieldsvc.auth import services, throttle
 from fieldsvc.errors import Invalid
-from fieldsvc.extensions import db, limiter
+from fieldsvc.extensions import db
+from fieldsvc.web import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-def _username_key() -> str:
-    return "login:" + (request.form.get("username") or "").strip().lower()
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     username = request.form.get("username", "")
     if request.method == "POST":
+        throttle.check_attempt(username)  # shared with the API's token door
         user = services.authenticate(username, request.form.get("password", ""))
         if user is not None:
             login_user(services.start_login(user), remember=bool(request.form.get("remember")))
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html", username=username), 200 if request.method == "GET" else 401
 

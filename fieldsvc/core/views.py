@@ -5,6 +5,7 @@ from fieldsvc.auth import services as auth_services
 from fieldsvc.core import services
 from fieldsvc.extensions import db
 from fieldsvc.permissions import ROLE_LABELS
+from fieldsvc.web import safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -31,11 +32,4 @@ def set_language():
         auth_services.set_locale(current_user, locale)
         db.session.commit()
     session["locale"] = locale
-    return redirect(_safe_next(request.form.get("next")) or url_for("core.home"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only local paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return redirect(safe_next(request.form.get("next")) or url_for("core.home"))

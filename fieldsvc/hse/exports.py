@@ -1,25 +1,23 @@
-"""Register exports: XLSX (openpyxl) and printable PDF (fieldsvc.pdf), and the risk matrix SVG.
+"""Register exports: XLSX (through fieldsvc.exports, the one export writer) and printable PDF (fieldsvc.pdf),
+and the risk matrix SVG.
 
 Every export is built from the same rows (`_table`), so the spreadsheet, the PDF and the page agree;
 the rows come through the services, so the same permission checks apply.
 """
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from fieldsvc import exports
 from fieldsvc.errors import NotFound
 from fieldsvc.hse import matrix, rules
 from fieldsvc.hse.services import capa, programme, registers, training
 from fieldsvc.labels import label
 from fieldsvc.permissions import ROLE_LABELS
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = exports.XLSX_MIMETYPE
 ALL = 100_000  # registers are hundreds of lines, not millions: one page holds them
 GRADE_FILL = {1: "FFD92D20", 2: "FFF79009", 3: "FFFDD835", 4: "FF2E90FA", 5: "FFB2DDFF"}
 
@@ -134,25 +132,18 @@ REGISTERS: dict[str, Callable] = {"hazards": _hazards, "aspects": _aspects, "non
 
 
 def to_xlsx(table: Table) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.title[:31]  # Excel's limit on sheet names
-    sheet.append(table.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="FFEEF1F5")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    """The register as a workbook, through the one export writer (text cleaned, formulas neutralised)."""
+    book = exports.Xlsx(table.title)
+    book.row(table.headers, bold=True, fill="FFEEF1F5", wrap=True)
     for row, fill in zip(table.rows, table.fills, strict=True):
-        sheet.append(row)
+        number = book.row(row)
         if fill and table.fill_column:
-            sheet.cell(row=sheet.max_row, column=table.fill_column).fill = PatternFill("solid", fgColor=fill)
+            book.fill(number, table.fill_column, fill)
     for index, header in enumerate(table.headers, start=1):
         longest = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in table.rows[:200]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(6, longest + 2), 50)
-    sheet.freeze_panes = "B2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        book.width(index, min(max(6, longest + 2), 50))
+    book.freeze("B2")
+    return book.bytes()
 
 
 def to_pdf(table: Table, today) -> bytes:

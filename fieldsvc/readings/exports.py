@@ -4,12 +4,11 @@ Only final readings leave: accepted without a flag, or approved by the chief. Re
 or sent back stay out (the export page says how many are still pending). UTF-8 with a BOM so that
 Excel on a Chinese Windows opens it right.
 """
-import csv
-import io
 from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from fieldsvc import exports
 from fieldsvc.auth.models import User
 from fieldsvc.customers.models import Customer, Meter
 from fieldsvc.extensions import db
@@ -26,17 +25,7 @@ CHUNK = 2000
 
 
 def _csv(header: list[str], rows) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writerow(header)
-    for n, row in enumerate(rows, 1):
-        writer.writerow(row)
-        if n % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return exports.csv_rows(header, rows)  # the one export writer: text cleaned, formulas neutralised
 
 
 def readings_csv(actor, cycle: str) -> Iterator[str]:

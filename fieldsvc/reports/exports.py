@@ -1,10 +1,10 @@
 """The monthly report (月报) as XLSX and PDF: the same figures as the dashboard, from the same queries,
 flattened into one list of lines (`lines`) both documents print."""
-import io
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from fieldsvc.exports import Xlsx
 from fieldsvc.labels import label
 
 
@@ -69,28 +69,20 @@ def lines(figures: dict) -> list[Line]:
 
 def xlsx(report: dict, district_name: str | None) -> bytes:
     """The monthly report as a workbook: one sheet, a line per figure (numbers as numbers)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    book = Workbook()
-    sheet = book.active
-    sheet.title = report["key"]
-    sheet.append([str(_l("Monthly report")), report["key"], district_name or str(_l("All districts"))])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([])
-    sheet.append(["key", str(_l("Section")), str(_l("Figure")), str(_l("Value")), str(_l("Unit"))])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
+    book = Xlsx(report["key"])
+    number = book.row([str(_l("Monthly report")), report["key"], district_name or str(_l("All districts"))])
+    book.bold(number, 1)
+    book.blank()
+    book.row(["key", str(_l("Section")), str(_l("Figure")), str(_l("Value")), str(_l("Unit"))], bold=True)
     for line in lines(report["figures"]):
         value = line.value
         if value is not None and not isinstance(value, int):
             value = float(value)
-        sheet.append([line.key, line.section, str(line.text), value, line.unit])
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 12
-    sheet.column_dimensions["C"].width = 36
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        book.row([line.key, line.section, str(line.text), value, line.unit])
+    book.width(1, 28)
+    book.width(2, 12)
+    book.width(3, 36)
+    return book.bytes()
 
 
 def pdf(report: dict, district_name: str | None) -> bytes:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
-from fieldsvc import clock
+from fieldsvc import clock, schemas
 from fieldsvc.errors import Invalid, NotAllowed
 from fieldsvc.permissions import P, Role, require
 from fieldsvc.reports import cache, queries
@@ -49,16 +49,13 @@ def period(start: date | None, end: date | None) -> Period:
 
 
 def parse_month(text: str | None) -> tuple[int, int]:
-    """'YYYY-MM' → (year, month); this month when empty; Invalid when malformed."""
-    if not text:
+    """'YYYY-MM' → (year, month); this month when empty; Invalid when malformed or outside the app's date
+    range (fieldsvc.schemas.parse_month)."""
+    parsed = schemas.parse_month(text, "month")
+    if parsed is None:
         today = clock.today()
         return today.year, today.month
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        date(year, month, 1)
-    except ValueError:
-        raise Invalid({"month": [_("Give the month as YYYY-MM.")]}) from None
-    return year, month
+    return parsed
 
 
 def scope(actor, district_id: int | None) -> int | None:

@@ -6,22 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc.customers.services import list_districts
-from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, permission_required
 from fieldsvc.reports import cache, charts, exports, services
+from fieldsvc.schemas import parse_date
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _date(name: str) -> date | None:
-    text = request.args.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Invalid({name: [_("Give the date as YYYY-MM-DD.")]}) from None
+    return parse_date(request.args.get(name), name)  # YYYY-MM-DD within the app's date range, else 422
 
 
 def _link(endpoint: str, **args) -> str | None:

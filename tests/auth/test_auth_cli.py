@@ -84,8 +84,9 @@ def test_prune_logins_drops_long_ended_and_ancient_logins_only(app, db, staff, l
                                            ended_at=now - timedelta(days=60)),
             "ended_lately": LoginSession(key="b" * 32, user_id=uid, created_at=now - timedelta(days=9),
                                          ended_at=now - timedelta(days=2)),
-            "open_recent": LoginSession(key="c" * 32, user_id=uid, created_at=now - timedelta(days=200)),
-            "older_than_any_cookie": LoginSession(key="d" * 32, user_id=uid, created_at=now - timedelta(days=400))}
+            "open_recent": LoginSession(key="c" * 32, user_id=uid, created_at=now - timedelta(days=29)),
+            # remember-me lasts 30 days: a login opened 32 days ago has no cookie left anywhere
+            "older_than_any_cookie": LoginSession(key="d" * 32, user_id=uid, created_at=now - timedelta(days=32))}
     db.session.add_all(rows.values())
     db.session.commit()
     client = login("repair_tech")  # a live login survives

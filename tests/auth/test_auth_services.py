@@ -42,9 +42,15 @@ def test_create_user_stores_a_hash_and_audits(staff, db):
 @pytest.mark.parametrize(("password", "messages"), [
     ("short1", ["At least 10 characters."]),
     ("onlyletters", ["Mix letters with digits or symbols."]),
-    ("1234567890", ["Mix letters with digits or symbols."]),
+    ("9081726354", ["Mix letters with digits or symbols."]),
     ("zhao20261234", ["Must not contain the username."]),
     ("zhao1", ["At least 10 characters.", "Must not contain the username."]),
+    # The outside probe's passwords (issue 23), each refused with a message that says why.
+    (" " * 10, ["A password cannot be only spaces or invisible characters."]),
+    ("." * 10, ["Mix letters with digits or symbols.", "Use at least 5 different characters."]),
+    ("\u200b" * 10, ["A password cannot be only spaces or invisible characters."]),
+    ("gas\u200b2026safe", ["Use only characters you can see: no tabs, special spaces or zero-width characters."]),
+    ("password12", ["This password is one of the most common ones, which are tried first. Choose another."]),
 ])
 def test_create_user_enforces_the_password_policy(staff, db, password, messages):
     with pytest.raises(Invalid) as exc:

@@ -104,7 +104,8 @@ def test_failed_test_notice_and_public_verification(browser, browser_context_arg
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert number in text and serial in text and "不合格" in text and "+3.50" in text
     # The URL printed under the QR code (the QR encodes the same URL) is the page's verification link.
-    printed = re.search(r"https?://[^，。]+?/verify/" + re.escape(number), text).group(0)
+    printed = re.search(r"https?://[^，。]+?/verify/" + re.escape(number) + r"(\?s=[0-9a-f]+)?", text).group(0)
+    assert "?s=" in printed  # signed: the full page (meter, masked customer, fingerprint) opens only with it
     assert printed == head_page.get_attribute("#m-verify-link", "href")
 
     # Anyone (no login) opens it on a phone: the document, its status and the PDF's fingerprint.

@@ -206,6 +206,7 @@ def test_only_the_selling_clerk_works_the_sale(world, api_en, app):
     client, headers = api_en("card_clerk")
     sale = sell(client, headers, account, 20, paid=60).json
     other, other_headers = api_en("card_clerk2")
+    assert sell(other, other_headers, world.card(), 10, paid=30).status_code == 201  # a colleague at that outlet
     response = other.post(f"/api/v1/card-sales/{sale['id']}/write", headers=other_headers, json={})
     assert response.status_code == 403
 

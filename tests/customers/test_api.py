@@ -46,8 +46,8 @@ def test_duplicate_account_is_rejected(staff, api):
     client, headers = api("station_chief")
     assert client.post("/api/v1/customers", json=NEW_CUSTOMER, headers=headers).status_code == 201
     again = client.post("/api/v1/customers", json=NEW_CUSTOMER, headers=headers)
-    assert again.status_code == 422
-    assert "account_no" in again.json["errors"]
+    assert again.status_code == 409  # API.md: a duplicate unique key is a conflict
+    assert set(again.json) == {"error"}
 
 
 def test_client_id_makes_create_idempotent(staff, api, db):

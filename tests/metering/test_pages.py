@@ -167,10 +167,17 @@ def test_verify_page_is_public_and_masks_the_customer(lab, login, db, client):
     test = db.session.query(MeterTest).one()
     login("metering_head").post(f"/metering/tests/{test.id}/issue", data={"checker_id": lab.staff["metering_tech2"].id})
     doc = db.session.query(MeteringDocument).one()
-    html = client.get(f"/verify/{doc.number.lower()}", headers=EN).get_data(as_text=True)
+    from fieldsvc.metering.services.documents import verify_signature
+    signed = verify_signature(doc.number)
+    html = client.get(f"/verify/{doc.number.lower()}?s={signed}", headers=EN).get_data(as_text=True)  # the QR
     assert doc.number in html and doc.sha256 in html and "Valid" in html and "LAB-N0001" in html
     assert "王**" in html and "王小明" not in html and "31000001" not in html
     assert doc.valid_until.isoformat() in html
+    # Numbers run in sequence: a bare or wrongly signed one shows validity and dates only (issue 23).
+    for query in ("", "?s=", "?s=0000000000000000", f"?s={signed[:-1]}", f"?s={signed.upper()}x"):
+        html = client.get(f"/verify/{doc.number}{query}", headers=EN).get_data(as_text=True)
+        assert doc.number in html and "Valid" in html and doc.valid_until.isoformat() in html
+        assert "LAB-N0001" not in html and "王" not in html and doc.sha256 not in html, query
 
 
 def test_verify_page_is_rate_limited(app):

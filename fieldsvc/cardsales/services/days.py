@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldsvc import audit, clock
@@ -34,8 +34,32 @@ class Day:
         return self.closed is None and not self.reconciliation.unfinished and not self.open_requests
 
 
+# --- who sees whose sales, receipts and days: one rule ------------------------------------------------
+
 def _sees_all(actor) -> bool:
-    return not can(actor, P.card_sell)  # a clerk sees their own days, the others every clerk's
+    """The office roles (director, station chief, statistician: no till of their own) see every clerk's."""
+    return not can(actor, P.card_sell)
+
+
+def outlets_worked(actor):
+    """The outlets a clerk works at: those they have sold at (there is no other clerk–outlet link)."""
+    return select(CardSale.outlet_id).where(CardSale.clerk_id == actor.id).distinct()
+
+
+def visible(actor, stmt, clerk_column, outlet_column):
+    """THE rule for a clerk's sales, receipts and days, as a filter on `stmt`: a clerk sees their own and
+    those of the outlets they work at (their colleagues at that desk); the office roles see every clerk's."""
+    if _sees_all(actor):
+        return stmt
+    return stmt.where(or_(clerk_column == actor.id, outlet_column.in_(outlets_worked(actor))))
+
+
+def may_see(actor, clerk_id: int, outlet_id: int) -> bool:
+    """The same rule for one record (a sale, its receipt, a day) of `clerk_id` at `outlet_id`."""
+    if _sees_all(actor) or clerk_id == actor.id:
+        return True
+    return db.session.execute(select(CardSale.id).where(CardSale.clerk_id == actor.id,
+                                                        CardSale.outlet_id == outlet_id).limit(1)).first() is not None
 
 
 def _figures(sales: list[CardSale]) -> list[rules.SaleFigure]:
@@ -45,7 +69,7 @@ def _figures(sales: list[CardSale]) -> list[rules.SaleFigure]:
 def get_day(actor, clerk_id: int, outlet_id: int, business_date: date) -> Day:
     """The day as it stands; a closed day shows its counted cash and difference."""
     require(actor, P.card_sales_view)
-    if clerk_id != actor.id and not _sees_all(actor):
+    if not may_see(actor, clerk_id, outlet_id):
         raise NotFound(_("No such day."))
     clerk, outlet = db.session.get(User, clerk_id), db.session.get(Outlet, outlet_id)
     if clerk is None or outlet is None:
@@ -103,12 +127,10 @@ def snapshot(rec: rules.Reconciliation) -> dict:
 
 
 def list_days(actor, limit: int = 31) -> list[CardDay]:
-    """Closed days, newest first: a clerk's own, or every clerk's."""
+    """Closed days, newest first, that the actor may see (`visible`)."""
     require(actor, P.card_sales_view)
     stmt = select(CardDay).order_by(CardDay.business_date.desc(), CardDay.id.desc()).limit(limit)
-    if not _sees_all(actor):
-        stmt = stmt.where(CardDay.clerk_id == actor.id)
-    return list(db.session.execute(stmt).scalars())
+    return list(db.session.execute(visible(actor, stmt, CardDay.clerk_id, CardDay.outlet_id)).scalars())
 
 
 def open_days(actor, on: date | None = None, back: int = 31) -> list[tuple[int, int, date]]:
@@ -116,10 +138,9 @@ def open_days(actor, on: date | None = None, back: int = 31) -> list[tuple[int, 
     require(actor, P.card_sales_view)
     on = on or clock.today()
     since = on - timedelta(days=back)
-    stmt = (select(CardSale.clerk_id, CardSale.outlet_id, CardSale.business_date)
-            .where(CardSale.business_date <= on, CardSale.business_date >= since).distinct())
-    if not _sees_all(actor):
-        stmt = stmt.where(CardSale.clerk_id == actor.id)
+    stmt = visible(actor, select(CardSale.clerk_id, CardSale.outlet_id, CardSale.business_date)
+                   .where(CardSale.business_date <= on, CardSale.business_date >= since).distinct(),
+                   CardSale.clerk_id, CardSale.outlet_id)
     closed = set(db.session.execute(select(CardDay.clerk_id, CardDay.outlet_id, CardDay.business_date)
                                     .where(CardDay.business_date >= since)).all())
     days = [tuple(row) for row in db.session.execute(stmt)]

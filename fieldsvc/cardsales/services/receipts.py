@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from fieldsvc import pdf
 from fieldsvc.cardsales import rules
 from fieldsvc.cardsales.models import CardSale
-from fieldsvc.errors import Conflict
+from fieldsvc.cardsales.services import days
+from fieldsvc.errors import Conflict, NotFound
 from fieldsvc.permissions import P, require
 
 TEMPLATE = "cardsales/pdf/receipt.html"
@@ -16,6 +17,8 @@ LINE_WIDTH = 40  # half-width characters on one 72 mm line at 8.5 pt (a Chinese 
 def receipt_pdf(actor, sale: CardSale) -> bytes:
     """Printed once the card is confirmed; a reversed sale prints marked 已冲正 (reversed)."""
     require(actor, P.card_sales_view)
+    if not days.may_see(actor, sale.clerk_id, sale.outlet_id):  # one rule: sales, receipts, days
+        raise NotFound(_("No such sale."))
     if sale.status in rules.UNFINISHED:
         raise Conflict(_("The receipt is printed once the card write is confirmed."))
     extra = 2 if sale.payment_ref else 0

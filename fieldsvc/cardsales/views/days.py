@@ -14,6 +14,7 @@ from fieldsvc.cardsales.views.common import current_outlet, load
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.schemas import parse_date
 
 
 @bp.get("/days", endpoint="days")
@@ -44,9 +45,10 @@ def day_page(clerk_id, outlet_id, day):
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        date.fromisoformat(text)
     except ValueError:
         abort(404)
+    return parse_date(text, "business_date")  # within the app's date range, else 422
 
 
 @bp.post("/days/<int:outlet_id>/close", endpoint="close_day")

@@ -80,7 +80,8 @@ def list_complaints(actor, status: str | None = None, category: str | None = Non
         text = q.strip()
         tracking = rules.normalise_tracking(text)
         stmt = stmt.where(or_(Complaint.tracking_no == (tracking or text.upper()),
-                              Complaint.contact_phone.like(f"{text}%"), Complaint.contact_name.like(f"{text}%")))
+                              Complaint.contact_phone.startswith(text, autoescape=True),
+                              Complaint.contact_name.startswith(text, autoescape=True)))
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     rows = db.session.execute(stmt.options(joinedload(Complaint.owner))
                               .order_by(Complaint.received_at.desc(), Complaint.id.desc())

@@ -6,6 +6,7 @@ nothing but that complaint's status and times (services.access.PublicStatus).
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from fieldsvc import uploads
 from fieldsvc.complaints import rules, schemas
 from fieldsvc.complaints.services import access, intake
 from fieldsvc.complaints.views import district_options, load_form, photo_blobs, public_bp
@@ -30,8 +31,13 @@ def new():
     errors = {}
     if request.method == "POST":
         try:
+            # Photos are decoded first, before the request's first query opens SQLite's write transaction
+            # (too many are left to intake to refuse, undecoded).
+            photos = photo_blobs(request.files)
+            if len(photos) <= intake.MAX_PHOTOS:
+                photos = uploads.prepare_images(photos, "photo", field="photos")
             data = load_form(schemas.PublicComplaintIn(), request.form.to_dict())
-            complaint = intake.receive_public(data, photo_blobs(request.files))
+            complaint = intake.receive_public(data, photos)
             db.session.commit()
             flash(_("Thank you. Keep your tracking number to follow your request: %(no)s",
                     no=complaint.tracking_no), "success")

@@ -12,6 +12,7 @@ from fieldsvc.hse.services import capa
 from fieldsvc.hse.views import bp
 from fieldsvc.hse.views.common import PER_PAGE, act, form_page, load, page_arg, staff_options
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import safe_next
 
 
 @bp.get("/nonconformities")
@@ -117,9 +118,7 @@ def action_done(action_id):
     """The owner (from 'My safety') or the safety office reports an action done."""
     action = capa.get_action(current_user, action_id)
     own = url_for("hse.nonconformity", nc_id=action.nonconformity_id)
-    back = request.form.get("back") or own
-    if not back.startswith("/") or back.startswith("//"):  # local paths only: no open redirect
-        back = own
+    back = safe_next(request.form.get("back")) or own  # local paths only: no open redirect
 
     def process():
         data = load(schemas.ActionDoneIn(), request.form.to_dict())

@@ -1,8 +1,6 @@
 """End-of-line pressure sampling (管网末端压力抽检): customers at the ends of the network are marked;
 each day the station chief draws N of them into pressure_check work orders; the results come back
 through dispatch, are judged by the same pressure rule, reviewed with anomalies first, exported."""
-import csv
-import io
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from fieldsvc import audit, clock
+from fieldsvc import audit, clock, exports
 from fieldsvc.customers.models import Customer
 from fieldsvc.dispatch.models import WorkOrder
 from fieldsvc.dispatch.services.orders import new_order
@@ -123,17 +121,16 @@ CSV_COLUMNS = ("day", "account_no", "customer", "district", "address", "gas", "w
 
 def report_csv(actor, day: date) -> str:
     """The daily report for the dispatch centre (UTF-8 with BOM so spreadsheet programs read Chinese)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    return exports.csv_text(CSV_COLUMNS, _report_rows(actor, day))  # the one export writer
+
+
+def _report_rows(actor, day: date):
     for s in review(actor, day):
         low, high = rules.band(s.customer.gas, common.rated_pressures())
-        writer.writerow([day.isoformat(), s.customer.account_no, s.customer.name, s.customer.district.name,
-                         s.customer.address, s.customer.gas, s.order.id, label(s.order.status, "wo_status"),
-                         s.order.assignee.name if s.order.assignee else "",
-                         "" if s.static_pa is None else s.static_pa, "" if s.working_pa is None else s.working_pa,
-                         int(low), int(high), s.result.verdict.value if s.result else "",
-                         "" if s.result is None or s.result.restriction is None else int(s.result.restriction),
-                         int(s.anomaly)])
-    return out.getvalue()
+        yield [day.isoformat(), s.customer.account_no, s.customer.name, s.customer.district.name,
+               s.customer.address, s.customer.gas, s.order.id, label(s.order.status, "wo_status"),
+               s.order.assignee.name if s.order.assignee else "",
+               "" if s.static_pa is None else s.static_pa, "" if s.working_pa is None else s.working_pa,
+               int(low), int(high), s.result.verdict.value if s.result else "",
+               "" if s.result is None or s.result.restriction is None else int(s.result.restriction),
+               int(s.anomaly)]

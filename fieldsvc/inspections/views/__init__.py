@@ -23,11 +23,4 @@ def load_form(schema, data: dict) -> dict:
         raise Invalid(exc.messages) from exc
 
 
-def local_next(target: str | None) -> str | None:
-    """Only local paths (never an open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
 from fieldsvc.inspections.views import archive, hazards, inspect, plan, sampling  # noqa: E402,F401

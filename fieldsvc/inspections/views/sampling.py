@@ -15,13 +15,15 @@ from fieldsvc.inspections import schemas
 from fieldsvc.inspections.services import sampling as service
 from fieldsvc.inspections.views import PER_PAGE, bp, load_form
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.schemas import parse_date
 
 
 def _day() -> date:
     try:
-        return date.fromisoformat(request.args.get("day", ""))
+        date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         return clock.today()
+    return parse_date(request.args.get("day"), "day")  # within the app's date range, else 422
 
 
 def _page(errors=None, values=None, status=200):

@@ -44,8 +44,9 @@ def list_incidents(actor, status: str | None = None, q: str | None = None, page:
     if status:
         stmt = stmt.where(Incident.status == status)
     if q and q.strip():
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Incident.number.like(like), Incident.title.like(like), Incident.location.like(like)))
+        q = q.strip()  # autoescape: a "%" or "_" typed is looked for as such, not as a wildcard
+        stmt = stmt.where(or_(*(col.contains(q, autoescape=True)
+                                for col in (Incident.number, Incident.title, Incident.location))))
     return paged(stmt, page, per_page, (Incident.occurred_at.desc(), Incident.id.desc()))
 
 

@@ -69,8 +69,9 @@ def list_policies(actor, q: str | None = None, status: str | None = None, page: 
     if not sees_all(actor):
         stmt = stmt.where(_audience_filter(actor.role), _in_force_exists())
     if q and q.strip():
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Policy.number.like(like), Policy.title.like(like)))
+        q = q.strip()  # autoescape: a "%" or "_" typed is looked for as such, not as a wildcard
+        stmt = stmt.where(or_(Policy.number.contains(q, autoescape=True),
+                              Policy.title.contains(q, autoescape=True)))
     if status:
         stmt = stmt.where(exists().where(PolicyVersion.policy_id == Policy.id, PolicyVersion.status == status))
     return paged(stmt, page, per_page, (Policy.number,))

@@ -38,8 +38,8 @@ def list_vehicles(actor, q: str | None = None, status: str | None = None, page: 
     require(actor, P.vehicles_view)
     stmt = select(Vehicle)
     if q and q.strip():
-        like = f"%{normal_plate(q)}%"
-        stmt = stmt.where(or_(Vehicle.plate.like(like), Vehicle.model.like(f"%{q.strip()}%")))
+        stmt = stmt.where(or_(Vehicle.plate.contains(normal_plate(q), autoescape=True),  # "%", "_" as typed
+                              Vehicle.model.contains(q.strip(), autoescape=True)))
     if status:
         stmt = stmt.where(Vehicle.status == status)
     return paged(stmt, page, per_page, (Vehicle.plate,))

@@ -13,6 +13,7 @@ from fieldsvc.management.services import acks, checks, policies
 from fieldsvc.management.services.common import history, staff
 from fieldsvc.management.views import PER_PAGE, act, bp, form_page, load, on_record, page_arg, pdf_response
 from fieldsvc.permissions import ROLE_LABELS, P, can, permission_required
+from fieldsvc.web import safe_next
 
 
 def _form(data) -> dict:
@@ -150,9 +151,8 @@ def _state(status: str) -> str:
 @permission_required(P.policies_view)
 def acknowledge(version_id):
     version = policies.get_version(current_user, version_id)
-    back = request.form.get("back") or url_for("management.policy", policy_id=version.policy_id)
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("management.acknowledgements")
+    back = safe_next(request.form.get("back") or url_for("management.policy", policy_id=version.policy_id)) \
+        or url_for("management.acknowledgements")
     return act(lambda: acks.acknowledge(current_user, version),
                _("Acknowledged: %(number)s %(v)s.", number=version.policy.number, v=version.label), back)
 

@@ -20,6 +20,7 @@ from fieldsvc.metering.models import DocumentCounter, MeteringDocument, MeterTes
 from fieldsvc.metering.services.meter_tests import correction_of, require_licence
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, Role, require
+from fieldsvc.security import sign
 
 TEMPLATE = "pdf/meter_document.html"
 
@@ -48,17 +49,26 @@ def next_number(kind: str, year: int) -> str:
 
 # --- URLs -----------------------------------------------------------------------------------------
 
+VERIFY_SIGNATURE = "metering document verify"  # security.sign() label of the QR link's `s=`
+
+
+def verify_signature(number: str) -> str:
+    """The `s=` of a document's QR link: numbers run in sequence, so only a holder of the paper (or of its
+    PDF) sees the meter and the masked customer on the public page; a guessed number shows validity only."""
+    return sign(VERIFY_SIGNATURE, number.upper())
+
+
 def verify_url(number: str) -> str:
-    """The public verification page, absolute (it goes into the QR code on paper).
+    """The public verification page, absolute and signed (it goes into the QR code on paper).
 
     PUBLIC_BASE_URL (e.g. https://gas.example.cn) wins; else the host of the current request.
     """
-    path = url_for("metering_public.verify", number=number)
+    path = url_for("metering_public.verify", number=number, s=verify_signature(number))
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
         return base.rstrip("/") + path
     if has_request_context():
-        return url_for("metering_public.verify", number=number, _external=True)
+        return url_for("metering_public.verify", number=number, s=verify_signature(number), _external=True)
     return path
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from fieldsvc import audit, clock
-from fieldsvc.errors import Conflict, Invalid, NotFound
+from fieldsvc.errors import Conflict, Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.metering import rules
 from fieldsvc.metering.models import Equipment
@@ -69,7 +69,7 @@ def _check_serial_unique(serial_no: str, exclude_id: int | None = None) -> None:
     if exclude_id:
         stmt = stmt.where(Equipment.id != exclude_id)
     if db.session.execute(stmt).first():
-        raise Invalid({"serial_no": [_("This equipment serial number already exists.")]})
+        raise Duplicate("serial_no", _("This equipment serial number already exists."))
 
 
 def create_equipment(actor, data: dict) -> Equipment:

@@ -125,7 +125,8 @@ def list_tests(actor, q: str | None = None, state: str | None = None, page: int 
     require(actor, P.meter_tests_view)
     stmt = select(MeterTest)
     if q and q.strip():
-        stmt = stmt.join(Meter, Meter.id == MeterTest.meter_id).where(Meter.serial_no.like(f"{q.strip()}%"))
+        stmt = stmt.join(Meter, Meter.id == MeterTest.meter_id).where(
+            Meter.serial_no.startswith(q.strip(), autoescape=True))
     issued = select(MeteringDocument.test_id)
     if state == "pending":
         stmt = stmt.where(MeterTest.id.not_in(issued),

@@ -12,6 +12,7 @@ from fieldsvc.metering import rules, schemas
 from fieldsvc.metering.services import checks as services
 from fieldsvc.metering.views import PER_PAGE, bp, load
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.schemas import parse_date
 
 
 @bp.get("/checks")
@@ -58,9 +59,10 @@ def check_visit(check_id):
 
 def _date_arg(name: str, default: date) -> date:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return default
+    return parse_date(request.args.get(name), name)  # within the app's date range, else 422
 
 
 @bp.get("/checks/ledger")
