@@ -266,6 +266,15 @@ def reconcile(sales: Iterable[SaleFigure], counted_cash: Decimal | None = None) 
 
 # --- meter change ---------------------------------------------------------------------------------------
 
+def supply_verdict(supply: str | None, reason: str | None) -> str | None:
+    """How the customer's gas supply bears on a card sale (RULES.md §5): "refuse" when it is shut off
+    for safety (no gas may flow until the hazard is put right), "warn" when it is shut off for any other
+    reason (the gas waits on the card), None when the gas is on."""
+    if supply != "shut_off":
+        return None
+    return "refuse" if reason == "safety" else "warn"
+
+
 def check_carry(remaining: Decimal, delivered_to_meter: Decimal, step: Decimal = STEP) -> str | None:
     """A problem code, or None: the remaining volume read off the old meter must be a multiple of the
     step and cannot exceed what was ever put on that meter by confirmed sales and transfers."""

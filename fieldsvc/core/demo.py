@@ -87,6 +87,14 @@ def _domain_demos(rnd: random.Random, today: date, size: str) -> dict:
         if hasattr(module, "seed_demo"):
             result = module.seed_demo(random.Random(f"{name}-{rnd.random()}"), today, size)
             added.update(result if isinstance(result, dict) else {name: result})
+    # A second pass for what needs every domain's records: jobs completed through the services, whose
+    # results reach readings, arrears and HSE (dispatch's closed loops).
+    for name in DOMAINS:
+        try:
+            module = import_module(f"fieldsvc.{name}.demo_loops")
+        except ModuleNotFoundError:
+            continue
+        added.update(module.seed_after(random.Random(f"{name}-loops"), today, size))
     return added
 
 

@@ -1,11 +1,11 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldsvc.extensions import db
-from fieldsvc.models import IdMixin, TimestampMixin
+from fieldsvc.models import IdMixin, TimestampMixin, UTCDateTime, utcnow
 
 
 class District(IdMixin, db.Model):
@@ -34,6 +34,9 @@ class Customer(IdMixin, TimestampMixin, db.Model):
     room: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(250))
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | suspended | closed
+    # Gas on or shut off, and why (arrears | safety | emergency | request): apart from the account status.
+    supply: Mapped[str] = mapped_column(String(10), default="on", server_default="on")
+    supply_reason: Mapped[str | None] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -60,6 +63,7 @@ class Meter(IdMixin, TimestampMixin, db.Model):
     installed_on: Mapped[date | None] = mapped_column(Date)
     start_reading: Mapped[Decimal] = mapped_column(Numeric(12, 3), default=Decimal(0))
     digits: Mapped[int] = mapped_column(Integer, default=5)
+    seal_no: Mapped[str | None] = mapped_column(String(40))  # the lead seal put on at purge-and-ignite
     status: Mapped[str] = mapped_column(String(10), default="in_stock")  # in_stock|installed|removed|scrapped
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -101,3 +105,19 @@ class Appliance(IdMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # false once removed: records stay
 
     customer: Mapped[Customer] = relationship(back_populates="appliances")
+
+
+class SupplyChange(IdMixin, db.Model):
+    """One change of a customer's supply, with the job or inspection that made it (the timeline's link)."""
+
+    __tablename__ = "supply_changes"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    supply: Mapped[str] = mapped_column(String(10))  # on | shut_off
+    reason: Mapped[str | None] = mapped_column(String(10))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Plain ids, not foreign keys: dispatch and inspections are domains installed after this one.
+    work_order_id: Mapped[int | None] = mapped_column(Integer)
+    inspection_id: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(200))

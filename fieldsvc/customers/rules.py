@@ -35,6 +35,19 @@ class MeterStatus(StrEnum):
     scrapped = "scrapped"
 
 
+class Supply(StrEnum):
+    """Whether gas flows to the customer: separate from the account status (RULES.md §5)."""
+    on = "on"
+    shut_off = "shut_off"
+
+
+class SupplyReason(StrEnum):
+    arrears = "arrears"
+    safety = "safety"
+    emergency = "emergency"
+    request = "request"
+
+
 class CustomerStatus(StrEnum):
     active = "active"
     suspended = "suspended"

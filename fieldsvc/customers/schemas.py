@@ -21,6 +21,8 @@ class CustomerOut(Schema):
     room = fields.String(allow_none=True)
     address = fields.String()
     status = fields.String()
+    supply = fields.String()
+    supply_reason = fields.String(allow_none=True)
     version = fields.Integer()
 
 
@@ -72,6 +74,7 @@ class MeterOut(Schema):
     start_reading = fields.Decimal(as_string=False)
     digits = fields.Integer()
     status = fields.String()
+    seal_no = fields.String(allow_none=True)
     version = fields.Integer()
 
 

@@ -8,9 +8,10 @@ from sqlalchemy import func, or_, select
 
 from fieldsvc import audit, clock
 from fieldsvc.customers import rules
-from fieldsvc.customers.models import Appliance, Customer, District, Meter, MeterInstallation
-from fieldsvc.errors import Conflict, Invalid, NotFound
+from fieldsvc.customers.models import Appliance, Customer, District, Meter, MeterInstallation, SupplyChange
+from fieldsvc.errors import Conflict, Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
+from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, require
 
 ADDRESS_PARTS = ("estate", "building", "unit", "floor", "room")
@@ -35,13 +36,15 @@ def district_by_name(name: str) -> District:
 # --- customers ------------------------------------------------------------------------------------
 
 def _search_filter(q: str):
-    like = f"%{q}%"
-    terms = [Customer.name.like(like), Customer.address.like(like)]
+    # autoescape: a "%" or "_" typed is looked for as such, not as a wildcard
+    terms = [Customer.name.contains(q, autoescape=True), Customer.address.contains(q, autoescape=True)]
     # Account numbers, phones and meter serials are Latin letters and digits: a query in Chinese characters
     # cannot match them, and leaving them out spares a scan of every meter (half the cost at city size).
     if any(ch.isascii() and ch.isalnum() for ch in q):
-        serial_match = select(Meter.customer_id).where(Meter.serial_no.like(f"{q}%"), Meter.customer_id.is_not(None))
-        terms += [Customer.account_no.like(f"{q}%"), Customer.phone.like(like), Customer.id.in_(serial_match)]
+        serial_match = select(Meter.customer_id).where(Meter.serial_no.startswith(q, autoescape=True),
+                                                       Meter.customer_id.is_not(None))
+        terms += [Customer.account_no.startswith(q, autoescape=True), Customer.phone.contains(q, autoescape=True),
+                  Customer.id.in_(serial_match)]
     return or_(*terms)
 
 
@@ -79,7 +82,7 @@ def _check_account_unique(account_no: str, exclude_id: int | None = None) -> Non
     if exclude_id:
         stmt = stmt.where(Customer.id != exclude_id)
     if db.session.execute(stmt).first():
-        raise Invalid({"account_no": [_("This account number already exists.")]})
+        raise Duplicate("account_no", _("This account number already exists."))
 
 
 def _apply_address(customer: Customer, data: dict) -> None:
@@ -140,7 +143,7 @@ def search_meters(actor, q: str | None = None, status: str | None = None,
     require(actor, P.customers_view)
     stmt = select(Meter)
     if q and q.strip():
-        stmt = stmt.where(Meter.serial_no.like(f"{q.strip()}%"))
+        stmt = stmt.where(Meter.serial_no.startswith(q.strip(), autoescape=True))
     if status:
         stmt = stmt.where(Meter.status == status)
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
@@ -161,7 +164,14 @@ def _check_serial_unique(serial_no: str, exclude_id: int | None = None) -> None:
     if exclude_id:
         stmt = stmt.where(Meter.id != exclude_id)
     if db.session.execute(stmt).first():
-        raise Invalid({"serial_no": [_("This meter serial number already exists.")]})
+        raise Duplicate("serial_no", _("This meter serial number already exists."))
+
+
+def _check_register(value: Decimal | None, digits: int | None, field: str = "start_reading") -> None:
+    """A register of `digits` whole digits shows readings below 10^digits (RULES.md §2): more is a typing slip."""
+    if value is not None and digits is not None and Decimal(str(value)) >= Decimal(10) ** digits:  # jobs send text
+        raise Invalid({field: [_("A reading on a %(n)d-digit register is less than %(limit)s.", n=digits,
+                                 limit=10 ** digits)]})
 
 
 def create_meter(actor, data: dict) -> Meter:
@@ -173,6 +183,7 @@ def create_meter(actor, data: dict) -> Meter:
                   **{k: data[k] for k in METER_FIELDS if data.get(k) is not None})
     db.session.add(meter)
     db.session.flush()
+    _check_register(meter.start_reading, meter.digits)
     audit.record(actor, "meter.create", "meter", meter.id, serial_no=meter.serial_no)
     if data.get("customer_id"):
         customer = get_customer(actor, data["customer_id"])
@@ -193,6 +204,7 @@ def update_meter(actor, meter: Meter, data: dict, version: int | None = None) ->
         if key in data and data[key] is not None and getattr(meter, key) != data[key]:
             changes[key] = [getattr(meter, key), data[key]]
             setattr(meter, key, data[key])
+    _check_register(meter.start_reading, meter.digits)
     if "customer_id" in data and data["customer_id"] != meter.customer_id:
         if data["customer_id"] is None:
             remove_meter(actor, meter, clock.today(), None, _("Removed through the API"))
@@ -209,8 +221,15 @@ def update_meter(actor, meter: Meter, data: dict, version: int | None = None) ->
 
 def install_meter(actor, meter: Meter, customer: Customer, on: date, start_reading: Decimal) -> MeterInstallation:
     require(actor, P.meters_edit)
+    return fit_meter(actor, meter, customer, on, start_reading)
+
+
+def fit_meter(actor, meter: Meter, customer: Customer, on: date, start_reading: Decimal) -> MeterInstallation:
+    """Install without a permission check: for a use case whose own authority was checked (a completed
+    meter-replacement order, a chief's meter change)."""
     if meter.status not in (rules.MeterStatus.in_stock, rules.MeterStatus.removed) or meter.customer_id:
         raise Conflict(_("Only a meter in stock can be installed."))
+    _check_register(start_reading, meter.digits)
     meter.customer_id = customer.id
     meter.installed_on = on
     meter.start_reading = start_reading
@@ -225,6 +244,11 @@ def install_meter(actor, meter: Meter, customer: Customer, on: date, start_readi
 
 def remove_meter(actor, meter: Meter, on: date, final_reading: Decimal | None, reason: str) -> None:
     require(actor, P.meters_edit)
+    unfit_meter(actor, meter, on, final_reading, reason)
+
+
+def unfit_meter(actor, meter: Meter, on: date, final_reading: Decimal | None, reason: str) -> None:
+    """Remove without a permission check (see fit_meter)."""
     if meter.customer_id is None:
         raise Conflict(_("The meter is not installed."))
     current = next((i for i in reversed(meter.installations) if i.removed_on is None), None)
@@ -237,6 +261,86 @@ def remove_meter(actor, meter: Meter, on: date, final_reading: Decimal | None, r
     meter.customer_id = None
     meter.installed_on = None
     meter.status = rules.MeterStatus.removed
+
+
+def installed_meter(customer: Customer, serial_no: str | None = None, field: str = "old_serial") -> Meter:
+    """The customer's meter for a job: the one named, or the only one installed (Invalid naming
+    `field` when there is none, or several and none named)."""
+    meters = [m for m in customer.meters if m.status == rules.MeterStatus.installed]
+    if serial_no:
+        meters = [m for m in meters if m.serial_no == serial_no]
+        if not meters:
+            raise Invalid({field: [_("No meter with this serial number is installed at this customer.")]})
+    if not meters:
+        raise Invalid({field: [_("No meter is installed at this customer.")]})
+    if len(meters) > 1:
+        raise Invalid({field: [_("This customer has several meters: give the serial number of the one meant.")]})
+    return meters[0]
+
+
+def commission_meter(actor, meter: Meter, on: date, seal_no: str, start_reading: Decimal | None) -> Meter:
+    """Gas let in (purge and ignite): the seal on the meter, today as the installation date of a meter
+    that has none, and the opening reading as its start (None: the meter has readings; keep its start).
+    No permission check: the completed order is the authority."""
+    _check_register(start_reading, meter.digits)
+    before = {"seal_no": meter.seal_no, "installed_on": meter.installed_on, "start_reading": meter.start_reading}
+    meter.seal_no = seal_no
+    meter.installed_on = meter.installed_on or on
+    if start_reading is not None:
+        meter.start_reading = start_reading
+        current = next((i for i in reversed(meter.installations) if i.removed_on is None), None)
+        if current is not None:
+            current.start_reading = start_reading
+    db.session.flush()
+    audit.record(actor, "meter.commission", "customer", meter.customer_id, meter_id=meter.id, before=before,
+                 seal_no=seal_no, installed_on=meter.installed_on, start_reading=meter.start_reading)
+    return meter
+
+
+def seal_meter(actor, meter: Meter, seal_no: str) -> None:
+    """A seal put on at a shut-off (no permission check: the completed order is the authority)."""
+    before, meter.seal_no = meter.seal_no, seal_no
+    db.session.flush()
+    audit.record(actor, "meter.seal", "customer", meter.customer_id, meter_id=meter.id, before=before,
+                 seal_no=seal_no)
+
+
+# --- supply ---------------------------------------------------------------------------------------
+
+def set_supply(actor, customer: Customer, supply: str, reason: str | None = None, *,
+               work_order_id: int | None = None, inspection_id: int | None = None,
+               note: str | None = None) -> SupplyChange | None:
+    """Gas on or shut off, with why and which job or inspection did it. No permission check: the
+    caller is another domain's use case whose own authority was checked in this transaction (a
+    completed order, an inspection, a payment). Nothing happens when the supply is already so."""
+    supply = rules.Supply(supply)
+    reason = rules.SupplyReason(reason) if supply == rules.Supply.shut_off and reason else None
+    if customer.supply == supply and customer.supply_reason == reason:
+        return None
+    before = [customer.supply, customer.supply_reason]
+    customer.supply, customer.supply_reason = supply, reason
+    change = SupplyChange(customer_id=customer.id, supply=supply, reason=reason, at=utcnow(),
+                          by_id=getattr(actor, "id", None), work_order_id=work_order_id,
+                          inspection_id=inspection_id, note=(note or None) and note[:200])
+    db.session.add(change)
+    db.session.flush()
+    audit.record(actor, "customer.supply", "customer", customer.id, before=before, supply=supply, reason=reason,
+                 work_order_id=work_order_id, inspection_id=inspection_id)
+    return change
+
+
+def set_status(actor, customer: Customer, status: str, *, work_order_id: int | None = None) -> bool:
+    """The account status moved by another domain's authorised use case (an arrears suspension or
+    restoration, possibly inside a completed order): no permission check, like set_supply. True when
+    it changed."""
+    status = rules.CustomerStatus(status)
+    if customer.status == status:
+        return False
+    before, customer.status = customer.status, status
+    db.session.flush()
+    audit.record(actor, "customer.update", "customer", customer.id, changes={"status": [before, status]},
+                 work_order_id=work_order_id)
+    return True
 
 
 # --- appliances -----------------------------------------------------------------------------------

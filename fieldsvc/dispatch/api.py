@@ -17,9 +17,9 @@ class WorkOrders(MethodView):
     @blp.response(200, schemas.WorkOrderPage)
     def get(self, args):
         """Orders newest first; a technician sees only their own."""
-        items, total = orders.list_orders(current_user, args.get("status"), args.get("type"),
-                                          args.get("district_id"), args.get("assignee_id"),
-                                          args["page"], args["per_page"])
+        filters = {k: args.get(k) for k in ("status", "district_id", "assignee_id", "customer_id", "parent_id")}
+        items, total = orders.list_orders(current_user, type_=args.get("type"), page=args["page"],
+                                          per_page=args["per_page"], **filters)
         return {"items": items, "total": total}
 
     @blp.arguments(schemas.WorkOrderIn)

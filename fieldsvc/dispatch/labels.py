@@ -50,6 +50,9 @@ GROUPS = {
                       "heavy": _l("Heavy corrosion")},
     "box_lock": {"ok": _l("Lock works"), "broken": _l("Lock broken"), "missing": _l("Lock missing")},
     "pass_fail": {"pass": _l("Pass"), "fail": _l("Fail")},
+    "gas_state": {"restored": _l("Gas restored"), "shut_off": _l("Gas shut off"),
+                  "unaffected": _l("Gas not affected")},
+    "yes_no": {"true": _l("Yes"), "false": _l("No")},
 }
 
 
@@ -64,7 +67,8 @@ RESULT_LABELS = {
     "appliances_checked": _l("Appliances relit and checked"),
     "leak_found": _l("Leak found"),
     "leak_location": _l("Where was the leak"),
-    "valve_shut": _l("Valve shut"),
+    "gas_state": _l("Gas left"),
+    "shut_off_reason": _l("Why the gas was shut off"),
     "supply_restored": _l("Supply restored"),
     "fault_found": _l("Fault found"),
     "test_pressure_kpa": _l("Tightness test pressure (kPa)"),
@@ -102,7 +106,9 @@ RESULT_LABELS = {
 RESULT_HINTS = {
     "test_pressure_kpa": _l("At least 5 kPa."),
     "test_duration_min": _l("At least 15 minutes, with no drop."),
+    "old_serial": _l("Only where the customer has more than one meter."),
+    "new_serial": _l("A meter in stock."),
 }
 # Choice fields → the label group of their options.
-RESULT_CHOICES = {"test_result": "pass_fail", "result": "pass_fail", "condition": "box_condition",
-                  "corrosion": "box_corrosion", "lock": "box_lock"}
+RESULT_CHOICES = {"gas_state": "gas_state", "test_result": "pass_fail", "result": "pass_fail",
+                  "condition": "box_condition", "corrosion": "box_corrosion", "lock": "box_lock"}

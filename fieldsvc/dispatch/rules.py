@@ -24,6 +24,14 @@ class OrderType(StrEnum):
     restoration = "restoration"  # open it again after payment (RULES.md §4: within 24 h)
 
 
+class GasState(StrEnum):
+    """How an emergency left the gas (RULES.md §5)."""
+
+    restored = "restored"
+    shut_off = "shut_off"
+    unaffected = "unaffected"
+
+
 class Status(StrEnum):
     new = "new"
     assigned = "assigned"

@@ -15,7 +15,7 @@ from fieldsvc.auth.models import User
 from fieldsvc.extensions import db
 from fieldsvc.hse import demo_data as data
 from fieldsvc.hse import rules
-from fieldsvc.hse.models import HseHazard
+from fieldsvc.hse.models import HseHazard, HseObservation
 from fieldsvc.hse.services import capa, observations, programme, registers, training
 
 
@@ -125,7 +125,8 @@ def _observations(users) -> int:
 
 def _nonconformities(officer, director, users, today) -> int:
     """One of each kind of story: closed after an audit, under way after a complaint, raised from a
-    self-inspection finding, and fed from the field."""
+    self-inspection finding, and fed from the field (the grade A visit of the inspections demo, when
+    there is one, raised from its report in one step)."""
     done_on = min(today, clock.today())
     fitter = users.get("pipe_fitter") or officer
     audit_nc = capa.create(officer, {"origin": "audit", "unit": "repair_crew", "title": "抢修车辆灭火器过期",
@@ -164,8 +165,13 @@ def _nonconformities(officer, director, users, today) -> int:
     programme.raise_nonconformity(officer, inspection.items[0])
     programme.start_inspection(officer, "repair_crew", _month(today, 0), today)
 
-    capa.raise_from_field(tech, "field_hazard", "inspection", 1, "用户私接橡胶软管穿墙",
-                          "入户安检发现用户私自延长橡胶软管并穿墙使用，已告知并下发整改通知。")
+    # Fed from the field: the grade A visit of the inspections demo reported to the inbox, raised in one step.
+    field = db.session.execute(select(HseObservation).where(
+        HseObservation.status == "open", HseObservation.inspection_id.is_not(None))
+        .order_by(HseObservation.id)).scalars().first()
+    if field is None:
+        return 3
+    observations.raise_nonconformity(officer, field.id)
     return 4
 
 

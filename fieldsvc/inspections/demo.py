@@ -1,8 +1,12 @@
 """Demo data of this domain, called by the lead's demo seeding: the checklist, end-of-line points,
-and a few past visits so the plan, the lists and the archive are not empty. Re-runnable."""
+a few past visits so the plan, the lists and the archive are not empty, and one visit today that
+found a grade A leak (recorded through the service, so it does what a real one does). Re-runnable."""
+import base64
+import io
 import random
 from datetime import date, datetime, time, timedelta
 
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from fieldsvc import clock
@@ -10,7 +14,7 @@ from fieldsvc.auth.models import User
 from fieldsvc.customers.models import Customer
 from fieldsvc.extensions import db
 from fieldsvc.inspections.models import CustomerSafety, Inspection
-from fieldsvc.inspections.services import checklist
+from fieldsvc.inspections.services import checklist, recording
 
 END_OF_LINE_SHARE = 0.03
 # Customers visited in the last two years: the city size carries the benchmark's 40,000 inspections.
@@ -49,5 +53,30 @@ def seed(rnd: random.Random, today: date, past_share: float = PAST_VISITS_SHARE[
                                       pressure_verdict="normal" if working else None,
                                       restriction=False if working else None))
             added["inspections"] += 1
+        db.session.flush()
+        added["inspections"] += _grade_a_visit(inspector, today)
     db.session.flush()
     return added
+
+
+def _grade_a_visit(inspector: User, today: date) -> int:
+    """A leak at the meter valve, the gas shut off and the notice signed: the customer's supply is off
+    for safety, the pipe fitter has an urgent rectification and the safety officer a field report."""
+    customer = db.session.execute(select(Customer).where(
+        Customer.category == "residential", Customer.status == "active", Customer.supply == "on")
+        .order_by(Customer.id.desc())).scalars().first()
+    if customer is None:
+        return 0
+    at = min(datetime.combine(min(today, clock.today()), time(9, 30), tzinfo=clock.zone()), clock.now())
+    recording.record(inspector, {
+        "customer_id": customer.id, "outcome": "completed", "visited_at": at, "supply_shut_off": True,
+        "signature": _signature(), "items": [{"code": "leak_detected", "ok": False, "note": "表前阀接口检漏液起泡"}]})
+    return 1
+
+
+def _signature() -> str:
+    image = Image.new("LA", (160, 48), (0, 0))
+    ImageDraw.Draw(image).line([(10, 30), (40, 12), (70, 36), (100, 14), (150, 28)], fill=(0, 255), width=3)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()

@@ -15,6 +15,7 @@ def init_app(app) -> None:
     labels.register()
     app.register_blueprint(bp)
     api.register(blp)
+    _register_sync()
     app.cli.add_command(readings_cli)
     uploads.register_visibility("reading", review.reading_visible)
     uploads.register_visibility("reading_skip", review.skip_visible)
@@ -34,3 +35,15 @@ def init_app(app) -> None:
                            P.routes_work, order=10))
     home.add(home.HomeCard("readings.review", "readings/_home_review.html", review.counts,
                            P.readings_review, roles=frozenset({"station_chief"}), order=30))
+
+
+def _register_sync() -> None:
+    """Readings queued on the phone may come back in a batch (POST /api/v1/sync, kind "reading"); they share
+    the single API's idempotency keys and go through the same service, so the same things are refused."""
+    from fieldsvc import DOMAINS
+    if "sync" not in DOMAINS:
+        return
+    from fieldsvc.readings import schemas
+    from fieldsvc.readings.api import create_reading
+    from fieldsvc.sync import batch
+    batch.register_kind("reading", schemas.ReadingIn, create_reading, idempotency_kind="reading")

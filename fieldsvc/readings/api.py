@@ -19,16 +19,21 @@ class Readings(MethodView):
     @blp.response(201, schemas.ReadingCreated)
     @blp.alt_response(200, schema=schemas.ReadingCreated, description="Repeated client_id: the first reading")
     @blp.alt_response(422, description="Refused: errors name the anomaly code (e.g. 'spike: …')")
+    @blp.alt_response(409, description="The meter already has its actual/estimated/self reading of that month")
     def post(self, data):
-        """Record a reading. A refused reading → 422; spike and negative pass with confirm and a reason."""
+        """Record a reading. A refused reading → 422; spike and negative pass with confirm and a reason.
+        A second actual, estimated or self reading of the meter in one month → 409 {"error"}."""
         client_id = data.pop("client_id", None)
         payload = dict(data)
-        data["source"] = "api"
         reading_id, created = idempotency.create_once(
-            current_user, "reading", client_id, payload,
-            lambda: recording.record_reading(current_user, data["meter_id"], data))
+            current_user, "reading", client_id, payload, lambda: create_reading(current_user, data))
         db.session.commit()
         return db.session.get(Reading, reading_id), 201 if created else 200
+
+
+def create_reading(actor, data: dict) -> Reading:
+    """A reading sent by a program or the phone's batch sync (kind "reading" of POST /api/v1/sync)."""
+    return recording.record_reading(actor, data["meter_id"], {**data, "source": "api"})
 
 
 @blp.route("/meters/<int:meter_id>/readings")

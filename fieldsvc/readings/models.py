@@ -60,7 +60,7 @@ class Reading(IdMixin, db.Model):
     anomalies: Mapped[str] = mapped_column(String(120), default="")  # codes, comma-separated
     # accepted (no flag) | pending (flagged: the chief reviews) | approved | sent_back
     status: Mapped[str] = mapped_column(String(10), default="accepted")
-    source: Mapped[str] = mapped_column(String(10), default="field")  # field | office | api | import
+    source: Mapped[str] = mapped_column(String(10), default="field")  # field | office | api | import | work_order
     reason: Mapped[str | None] = mapped_column(String(300))  # why a spike/negative was confirmed
     photo_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -66,10 +66,9 @@ def test_emergency_call_to_done(browser, browser_context_args, base_url):
     # Completion: the emergency's results, a photo, the customer's signature drawn with a finger.
     tech.locator(f"a[href='/dispatch/orders/{order_id}/complete']").click()
     tech.wait_for_url(f"{base_url}/dispatch/orders/{order_id}/complete")
-    tech.check("#f-leak_found")
+    tech.select_option("#f-leak_found", "true")
     tech.fill("#f-leak_location", "灶具进气软管接头")
-    tech.check("#f-valve_shut")
-    tech.check("#f-supply_restored")
+    tech.select_option("#f-gas_state", "restored")
     tech.fill("#f-work_notes", "更换软管及卡箍，检漏合格后恢复供气")
     tech.set_input_files("#f-photos", files=[{"name": "leak.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
     tech.wait_for_selector(".wo-previews img")

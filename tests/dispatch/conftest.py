@@ -1,9 +1,13 @@
 """Fixtures of the dispatch tests: staff, two customers, and a helper to make orders through the service."""
 import io
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from PIL import Image
 
+from fieldsvc import clock
+from fieldsvc.customers import services as customer_services
 from fieldsvc.customers.models import Customer, District
 from fieldsvc.dispatch.services import orders
 
@@ -46,6 +50,22 @@ def make_order(staff, customers, db, en_request):
         db.session.commit()
         return order
     return _make
+
+
+@pytest.fixture
+def meters(staff, customers, db, en_request):
+    """The first customer has meter M-OLD installed 400 days ago; M-NEW and M-SPARE wait in stock."""
+    from fieldsvc.readings.services import billing
+    billing.seed_tariffs()  # the old meter's final reading is billed
+    director = staff["director"]
+    made = {}
+    for serial in ("M-OLD", "M-NEW", "M-SPARE"):
+        made[serial] = customer_services.create_meter(director, {
+            "serial_no": serial, "size": "G2.5", "accuracy_class": "1.5", "kind": "diaphragm", "location": "indoor"})
+    customer_services.install_meter(director, made["M-OLD"], customers[0], clock.today() - timedelta(days=400),
+                                    Decimal("100"))
+    db.session.commit()
+    return made
 
 
 @pytest.fixture

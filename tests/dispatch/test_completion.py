@@ -28,22 +28,22 @@ def test_signature_or_reason_required(make_order, staff, order_type):
     assert "signature" in exc.value.errors
 
 
-@pytest.mark.parametrize("order_type", ["pressure_check", "meter_replacement"])
-def test_other_types_complete_without_signature(make_order, staff, order_type):
+@pytest.mark.parametrize("order_type, results", [
+    ("pressure_check", {}), ("meter_replacement", {"old_reading": "120", "new_serial": "M-NEW", "new_reading": "0"})])
+def test_other_types_complete_without_signature(make_order, staff, meters, order_type, results):
     order = make_order(order_type, assignee="repair_tech", status="on_site")
-    _complete(staff, order, work_notes="压力正常")
+    _complete(staff, order, work_notes="压力正常", results=results)
     assert order.status == "completed"
 
 
 def test_reason_instead_of_signature(make_order, staff, db):
     order = make_order("emergency", assignee="repair_tech", status="on_site")
-    _complete(staff, order, no_signature_reason="用户不在家，邻居报警", results={"leak_found": "1",
-                                                                     "leak_location": "表前阀", "valve_shut": "1"})
+    _complete(staff, order, no_signature_reason="用户不在家，邻居报警", results={
+        "leak_found": "1", "leak_location": "表前阀", "gas_state": "restored"})
     db.session.commit()
     done = db.session.query(Completion).filter_by(work_order_id=order.id).one()
     assert done.no_signature_reason == "用户不在家，邻居报警" and done.signature_id is None
-    assert done.results == {"leak_found": True, "leak_location": "表前阀", "valve_shut": True,
-                            "supply_restored": False}
+    assert done.results == {"leak_found": True, "leak_location": "表前阀", "gas_state": "restored"}
 
 
 def test_signature_and_photos_stored_and_visible_only_to_those_who_may(make_order, staff, db, jpeg,
@@ -73,7 +73,7 @@ def test_bad_signature_is_refused(make_order, staff, bad):
     assert "signature" in exc.value.errors
 
 
-def test_purge_ignition_checks_the_tightness_rule(make_order, staff):
+def test_purge_ignition_checks_the_tightness_rule(make_order, staff, meters):
     order = make_order("purge_ignition", assignee="repair_tech", status="on_site")
     with pytest.raises(Invalid) as exc:
         _complete(staff, order, no_signature_reason="x", results={**PURGE_OK, "test_pressure_kpa": "4.5"})
@@ -118,9 +118,10 @@ def test_too_many_photos(make_order, staff, jpeg):
 
 @pytest.mark.parametrize(("order_type", "creates"), [("repair", True), ("purge_ignition", True),
                                                      ("emergency", False), ("pressure_check", False)])
-def test_followup_created_for_next_working_day(make_order, staff, db, order_type, creates):
+def test_followup_created_for_next_working_day(make_order, staff, db, meters, order_type, creates):
     order = make_order(order_type, assignee="repair_tech", status="on_site")
-    results = PURGE_OK if order_type == "purge_ignition" else {}
+    results = {"purge_ignition": PURGE_OK, "emergency": {"leak_found": "0", "gas_state": "unaffected"}}.get(
+        order_type, {})
     _complete(staff, order, no_signature_reason="用户忙", results=results)
     db.session.commit()
     followups = db.session.query(WorkOrder).filter_by(parent_id=order.id).all()

@@ -19,9 +19,14 @@ from fieldsvc.hse.models import (
 
 @pytest.fixture
 def seeded(db, staff):
+    """The HSE demo after the inspections demo's grade A visit (its field report becomes the fed item)."""
+    from fieldsvc.inspections import demo as inspections_demo
+    from tests.inspections.conftest import make_customer
+    make_customer(db, "61000900")
+    assert inspections_demo._grade_a_visit(staff["repair_tech"], clock.today()) == 1
     added = demo.seed(random.Random(3), clock.today())
     db.session.commit()
-    assert added["hse_hazards"] > 10
+    assert added["hse_hazards"] > 10 and added["hse_nonconformities"] == 4
     return added
 
 

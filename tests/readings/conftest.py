@@ -3,7 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from fieldsvc import clock
 from fieldsvc.customers import services as customers
@@ -39,9 +39,12 @@ class World:
         return route
 
     def history(self, meter, per_period, periods=6, days=30, start_value=None, last_days_ago=30, kind="actual"):
-        """`periods` readings `days` apart, the last one `last_days_ago` days ago, each using `per_period` m³."""
+        """`periods` readings `days` apart, the last one `last_days_ago` days ago, each using `per_period` m³.
+        The meter counts as installed one period before the first of them (when installed earlier), so the
+        installation → first reading period (RULES.md §3) is like the others."""
         value = Decimal(start_value if start_value is not None else meter.start_reading)
         first = clock.now() - timedelta(days=last_days_ago + days * (periods - 1))
+        self._installed_by(meter, (first - timedelta(days=days)).date())
         rows = []
         for i in range(periods):
             at = first + timedelta(days=days * i)
@@ -53,6 +56,15 @@ class World:
         self.db.session.execute(insert(Reading), rows)
         self.db.session.flush()
         return value
+
+    def _installed_by(self, meter, day):
+        on_file = self.db.session.execute(select(func.min(Reading.read_on)).where(Reading.meter_id == meter.id)
+                                          ).scalar()
+        if meter.installed_on is not None and meter.installed_on < day and on_file is None:
+            meter.installed_on = day
+            for row in meter.installations:
+                if row.removed_on is None:
+                    row.installed_on = day
 
 
 @pytest.fixture

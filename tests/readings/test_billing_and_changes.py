@@ -60,9 +60,10 @@ def test_zero_consumption_is_not_billed(world, db):
 
 def test_send_back_refused_when_a_later_reading_builds_on_it(world, db):
     _c, meter = world.customer()
-    world.history(meter, 30, periods=4)
-    flagged = recording.record_reading(world.chief, meter.id, {
-        "value": Decimal(320), "read_at": clock.now() - timedelta(days=2), "confirm": True, "reason": "checked"})
+    day = clock.today().day
+    world.history(meter, 30, periods=4, last_days_ago=day + 35)
+    flagged = recording.record_reading(world.chief, meter.id, {  # last month: one reading a month
+        "value": Decimal(320), "read_at": clock.now() - timedelta(days=day + 2), "confirm": True, "reason": "checked"})
     recording.record_reading(world.chief, meter.id, {"value": Decimal(322)})
     with pytest.raises(Conflict):
         review.send_back(world.chief, flagged.id)

@@ -103,6 +103,16 @@ def test_nobody_home_records_an_estimate(login, route_of_three, db):
     assert db.session.execute(select(Bill).where(Bill.reading_id == skip.reading_id)).scalar_one()
 
 
+def test_nobody_home_at_a_shut_off_supply_estimates_nothing(login, route_of_three, db):
+    route, meters, lasts = route_of_three
+    meters[1].customer.supply, meters[1].customer.supply_reason = "shut_off", "arrears"
+    db.session.commit()
+    login("meter_reader").post(f"/readings/routes/{route.id}/stops/2/skip", data={"code": "nobody_home"})
+    skip = db.session.execute(select(Skip)).scalar_one()
+    assert skip.reading.kind == "estimated" and skip.reading.value == lasts[1]
+    assert skip.reading.consumption_m3 == 0 and "zero" not in skip.reading.anomalies
+
+
 def test_damaged_meter_creates_replacement_order_or_flag(login, route_of_three, db):
     from fieldsvc.readings.services.workorders import REPLACEMENT, dispatch_offers
     route, _m, _l = route_of_three
@@ -226,17 +236,20 @@ def test_second_tap_on_save_records_nothing(login, route_of_three, db):
     assert len(db.session.execute(select(Reading).where(Reading.source == "field")).all()) == 1
 
 
-def test_second_reading_of_a_month_redirects_on_the_page_and_conflicts_from_the_outbox(login, route_of_three, db):
-    """A second tap on Save goes back to the stop; the same from the phone's outbox (it asks for JSON) is a 409,
-    so the value typed offline is shown to the reader as a conflict instead of being dropped."""
+def test_second_reading_of_a_month_says_so_on_the_page_and_conflicts_from_the_outbox(login, route_of_three, db):
+    """A second value for a meter read this month: the page shows the stop again with the service's message and
+    the value typed (409); from the phone's outbox (it asks for JSON) the same message as a 409, so the value
+    typed offline is shown to the reader as a conflict instead of being dropped."""
     route, _meters, lasts = route_of_three
     client = login("meter_reader")
     url = f"/readings/routes/{route.id}/stops/1/read"
     assert client.post(url, data={"value": str(lasts[0] + 29)}).status_code == 302
     again = client.post(url, data={"value": str(lasts[0] + 31)}, headers=EN)
-    assert again.status_code == 302 and again.location.endswith(f"/readings/routes/{route.id}/stops/1")
+    body = page(again)
+    assert again.status_code == 409 and "already has a reading for" in body and "was not saved" in body
+    assert f"You typed: {lasts[0] + 31}" in body
     replay = client.post(url, data={"value": str(lasts[0] + 31)},
                          headers={**EN, "Accept": "application/json, text/html;q=0.5"})
-    assert replay.status_code == 409 and "already read" in replay.get_json()["error"]
+    assert replay.status_code == 409 and "already has a reading for" in replay.get_json()["error"]
     assert db.session.query(Reading).filter(Reading.kind != "start", Reading.route_id == route.id,
                                             Reading.value == lasts[0] + 31).count() == 0

@@ -217,6 +217,7 @@ def test_estimated_value_wraps_like_the_register():
 def test_expected_range(history, days, expected):
     context, at = ctx("1000", history=history, days=days)
     assert rules.expected_range(context, at) == expected
+    assert rules.expected_range(context, at, shut_off=True) == (D(1000), D(1000))  # no gas flows
 
 
 @pytest.mark.parametrize("day, cycle", [(date(2026, 1, 1), "2026-01"), (date(2026, 12, 31), "2026-12")])

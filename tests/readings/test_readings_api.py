@@ -76,8 +76,9 @@ def test_negative_confirmed_is_stored_with_zero_and_reviewed(api, reader_meter):
 def test_third_estimate_refused(api, world, db):
     _c, meter = world.customer()
     world.route([meter])
-    world.history(meter, 30, periods=3)
-    world.history(meter, 30, periods=2, start_value=None, last_days_ago=5, kind="estimated", days=10)
+    world.history(meter, 30, periods=3, last_days_ago=70)
+    # two estimates in a row, the last one in the previous month (one reading a month: RULES.md §3)
+    world.history(meter, 30, periods=2, start_value=None, last_days_ago=clock.today().day + 1, kind="estimated")
     db.session.commit()
     client, headers = api("meter_reader")
     response = post(client, headers, meter_id=meter.id, value=99999 - 1, kind="estimated")

@@ -1,17 +1,16 @@
 """Card accounts (card number ↔ customer ↔ meter) and their events: issue, reissue a lost card, and
-a meter change that carries the remaining volume onto the card for the new meter."""
+the card's move to a new meter — shared by the desk's meter change (meter_change.py, which also carries
+the volume left on the old meter) and a meter replacement completed in the field (move_for_order)."""
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldsvc import audit, clock
 from fieldsvc.cardsales import rules
 from fieldsvc.cardsales.models import CardAccount, CardEvent, CardMeterCounter, CardSale
-from fieldsvc.cardsales.services import common
 from fieldsvc.customers.models import Customer, Meter
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
@@ -37,10 +36,11 @@ def search(actor, q: str) -> list[Match]:
     q = (q or "").strip()
     if not q:
         return []
-    by_card = select(CardAccount.meter_id).where(CardAccount.card_no.like(f"{q}%"))
+    by_card = select(CardAccount.meter_id).where(CardAccount.card_no.startswith(q, autoescape=True))
     stmt = (select(Meter).join(Customer, Customer.id == Meter.customer_id)
             .where(Meter.kind == "ic_card",
-                   or_(Meter.serial_no.like(f"{q}%"), Customer.account_no.like(f"{q}%"), Meter.id.in_(by_card)))
+                   or_(Meter.serial_no.startswith(q, autoescape=True),
+                       Customer.account_no.startswith(q, autoescape=True), Meter.id.in_(by_card)))
             .order_by(Customer.account_no, Meter.serial_no).limit(SEARCH_LIMIT))
     meters = list(db.session.execute(stmt).scalars())
     accounts = _accounts_of([m.id for m in meters])
@@ -135,7 +135,7 @@ def issue_card(actor, meter_id: int, card_no: str, note: str | None = None) -> C
     meter = db.session.get(Meter, meter_id)
     if meter is None:
         raise NotFound(_("No such meter."))
-    _check_ic_meter(meter, "meter_id")
+    check_ic_meter(meter, "meter_id")
     card_no = _check_card_no(card_no)
     account = CardAccount(card_no=card_no, customer_id=meter.customer_id, meter_id=meter.id, status="active",
                           issued_on=clock.today(), issued_by=actor.id)
@@ -149,7 +149,7 @@ def issue_card(actor, meter_id: int, card_no: str, note: str | None = None) -> C
     return account
 
 
-def _check_ic_meter(meter: Meter, field: str, customer_id: int | None = None) -> None:
+def check_ic_meter(meter: Meter, field: str, customer_id: int | None = None) -> None:
     if meter.kind != "ic_card" or meter.customer_id is None or meter.status != "installed":
         raise Invalid({field: [_("Choose an IC-card meter installed at the customer.")]})
     if customer_id is not None and meter.customer_id != customer_id:
@@ -160,14 +160,14 @@ def _check_ic_meter(meter: Meter, field: str, customer_id: int | None = None) ->
         raise Invalid({field: [_("This meter already has card %(card)s.", card=taken)]})
 
 
-def _no_unfinished(account: CardAccount) -> None:
+def require_finished(account: CardAccount) -> None:
     open_sale = db.session.execute(select(CardSale.id).where(CardSale.meter_id == account.meter_id,
                                                              CardSale.status.in_(rules.UNFINISHED))).scalar()
     if open_sale:
         raise Conflict(_("Sale %(id)s on this card is not finished: confirm or reverse it first.", id=open_sale))
 
 
-def _active(account: CardAccount) -> None:
+def require_active(account: CardAccount) -> None:
     if account.status != "active":
         raise Conflict(_("Card %(card)s is blocked.", card=account.card_no))
 
@@ -176,8 +176,8 @@ def reissue_card(actor, account: CardAccount, new_card_no: str, reason: str) -> 
     """A lost or broken card: the old number is blocked (never deleted) and a new card continues the
     meter's purchase sequence."""
     require(actor, P.card_manage)
-    _active(account)
-    _no_unfinished(account)
+    require_active(account)
+    require_finished(account)
     if not (reason or "").strip():
         raise Invalid({"reason": [_("Say why the card is reissued.")]})
     new_card_no = _check_card_no(new_card_no, "new_card_no")
@@ -196,59 +196,45 @@ def reissue_card(actor, account: CardAccount, new_card_no: str, reason: str) -> 
     return new
 
 
-def delivered_to_meter(meter_id: int) -> Decimal:
-    """m³ put on the meter by confirmed sales and transfers: the most it can still hold."""
-    stmt = select(func.coalesce(func.sum(CardSale.volume_m3), 0)).where(
-        CardSale.meter_id == meter_id, CardSale.status == rules.Status.confirmed)
-    return Decimal(db.session.execute(stmt).scalar_one())
-
-
-def change_meter(actor, account: CardAccount, new_meter_id: int, remaining_m3: Decimal, reason: str | None,
-                 outlet_id: int | None = None):
-    """The card moves to the customer's new IC-card meter; the volume left on the old meter (read off
-    its display) is written to the card as a transfer (no money) numbered in the new meter's sequence.
-    Returns (account, transfer sale or None)."""
-    from fieldsvc.cardsales.services import sales  # sales uses this module too
-    require(actor, P.card_manage)
-    _active(account)
-    _no_unfinished(account)
-    new_meter = db.session.get(Meter, new_meter_id) if new_meter_id else None
-    if new_meter is None or new_meter.id == account.meter_id:
-        raise Invalid({"new_meter_id": [_("Choose the new IC-card meter.")]})
-    _check_ic_meter(new_meter, "new_meter_id", account.customer_id)
-    remaining = Decimal(remaining_m3)
-    problem = rules.check_carry(remaining, delivered_to_meter(account.meter_id), common.step())
-    if problem:
-        raise Invalid({"remaining_m3": [_carry_message(problem)]})
+def rebind(actor, account: CardAccount, new_meter: Meter, note: str | None, **data) -> CardAccount:
+    """The card now serves `new_meter` (checked by the caller), whose purchase numbers start at its own
+    counter; the move is a card event and an audit entry carrying `data`."""
     old_meter_id, old_serial = account.meter_id, account.meter.serial_no
-    sales.require_open_day(actor, common.outlet_for(actor, outlet_id).id)
     account.meter_id = new_meter.id
     db.session.flush()
     db.session.expire(account, ["meter"])
     counter_for(new_meter.id)
-    _event(actor, account, "meter_change", reason, old_meter_id=old_meter_id, old_meter_serial=old_serial,
-           new_meter_id=new_meter.id, new_meter_serial=new_meter.serial_no, remaining_m3=rules.plain(remaining))
+    event_data = {"old_meter_id": old_meter_id, "old_meter_serial": old_serial, "new_meter_id": new_meter.id,
+                  "new_meter_serial": new_meter.serial_no, **data}
+    _event(actor, account, "meter_change", note, **event_data)
     db.session.flush()
-    audit.record(actor, "card.meter_change", "card_account", account.id, old_meter_id=old_meter_id,
-                 new_meter_id=new_meter.id, remaining_m3=remaining)
-    transfer = None
-    if remaining > 0:
-        transfer = sales.create_transfer(actor, account, remaining, outlet_id)
-    return account, transfer
+    audit.record(actor, "card.meter_change", "card_account", account.id, **event_data)
+    return account
 
 
-def _carry_message(code: str) -> str:
-    return {
-        "carry_negative": _("The remaining volume cannot be negative."),
-        "volume_step": _("The volume must be a multiple of %(step)s m³.", step=common.step()),
-        "carry_too_large": _("More than was ever put on the old meter: check the reading of its display."),
-    }[code]
+def move_for_order(actor, customer_id: int, old_meter_id: int, new_meter: Meter, *,
+                   work_order_id: int) -> CardAccount | None:
+    """A meter replacement completed in the field: the active card of the old meter moves to the new
+    one (installed at the customer first). No permission check — the dispatch completion calling this
+    has already checked that this technician may complete the order. Nothing is carried (the volume
+    left on the old meter is settled at the desk) and no money moves, so the clerk's day plays no part.
 
-
-def ic_meters_without_card(actor, customer_id: int) -> list[Meter]:
-    """The customer's installed IC-card meters that no active card serves (candidates for a change)."""
-    require(actor, P.card_sales_view)
-    bound = select(CardAccount.meter_id).where(CardAccount.status == "active")
-    stmt = (select(Meter).where(Meter.customer_id == customer_id, Meter.kind == "ic_card",
-                                Meter.status == "installed", Meter.id.not_in(bound)).order_by(Meter.serial_no))
-    return list(db.session.execute(stmt).scalars())
+    Returns the moved account, or None when no active card serves the old meter. A new meter that is
+    not an IC-card meter is refused, naming the form's `new_serial` field."""
+    account = db.session.execute(select(CardAccount).where(
+        CardAccount.meter_id == old_meter_id, CardAccount.customer_id == customer_id,
+        CardAccount.status == "active")).scalar_one_or_none()
+    if account is None:
+        return None
+    if new_meter.kind != "ic_card":
+        raise Invalid({"new_serial": [_("Meter %(serial)s is not an IC-card meter: the customer's card %(card)s "
+                                        "needs one. Fit an IC-card meter.", serial=new_meter.serial_no,
+                                        card=account.card_no)]})
+    if new_meter.status != "installed" or new_meter.customer_id != customer_id:
+        raise Invalid({"new_serial": [_("Meter %(serial)s is not installed at this customer.",
+                                        serial=new_meter.serial_no)]})
+    check_ic_meter(new_meter, "new_serial", customer_id)
+    unfinished = db.session.execute(select(CardSale.id).where(
+        CardSale.meter_id == old_meter_id, CardSale.status.in_(rules.UNFINISHED))).scalar()
+    extra = {"unfinished_sale_id": unfinished} if unfinished else {}
+    return rebind(actor, account, new_meter, None, remaining_m3="0", work_order_id=work_order_id, **extra)

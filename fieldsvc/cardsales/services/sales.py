@@ -7,6 +7,7 @@ of two concurrent clerks waits on the row lock and then matches no row; on SQLit
 serialised (BEGIN IMMEDIATE) and the second sees the new number. Either way the loser gets a 409 naming
 the clerk who just sold, and the partial unique index on (meter, number) of live sales is the backstop.
 """
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -17,9 +18,10 @@ from fieldsvc import audit, clock
 from fieldsvc.auth.models import User
 from fieldsvc.cardsales import rules
 from fieldsvc.cardsales.models import CardAccount, CardDay, CardMeterCounter, CardSale, CardSaleLine
-from fieldsvc.cardsales.services import cards, common
+from fieldsvc.cardsales.services import cards, common, days
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
+from fieldsvc.labels import label
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, require
 
@@ -59,7 +61,7 @@ def cycle_position(actor, account: CardAccount, on: date | None = None) -> dict:
 def get_sale(actor, sale_id: int) -> CardSale:
     require(actor, P.card_sales_view)
     sale = db.session.get(CardSale, sale_id)
-    if sale is None:
+    if sale is None or not days.may_see(actor, sale.clerk_id, sale.outlet_id):  # one rule: sales, receipts, days
         raise NotFound(_("No such sale."))
     return sale
 
@@ -69,7 +71,7 @@ def list_sales(actor, customer_id: int | None = None, meter_id: int | None = Non
                per_page: int = 50) -> tuple[list[CardSale], int]:
     """Sales, newest first, filtered by customer, meter, clerk, business date or status."""
     require(actor, P.card_sales_view)
-    stmt = select(CardSale)
+    stmt = days.visible(actor, select(CardSale), CardSale.clerk_id, CardSale.outlet_id)  # one rule: sales, receipts, days
     for column, value in ((CardSale.customer_id, customer_id), (CardSale.meter_id, meter_id),
                           (CardSale.clerk_id, clerk_id), (CardSale.business_date, business_date),
                           (CardSale.status, status)):
@@ -144,9 +146,39 @@ def _take_seq(actor, account: CardAccount, expected_seq: int | None) -> int:
     return claim_seq(actor, account.meter_id, last)
 
 
+@dataclass(frozen=True)
+class SupplyNotice:
+    """What the desk says about the customer's gas supply before a sale: refused, or a warning."""
+
+    refused: bool
+    message: str
+
+
+def supply_notice(actor, account: CardAccount) -> SupplyNotice | None:
+    """None while the gas is on; shut off for safety the sale is refused; for another reason it may go
+    ahead with a warning (the gas waits on the card until the supply is back on)."""
+    require(actor, P.card_sales_view)
+    return _supply_notice(account.customer)
+
+
+def _supply_notice(customer) -> SupplyNotice | None:
+    verdict = rules.supply_verdict(customer.supply, customer.supply_reason)
+    if verdict is None:
+        return None
+    if verdict == "refuse":
+        return SupplyNotice(True, _("The gas is shut off at this customer for a safety hazard: no card sale until "
+                                    "the hazard is put right and the gas is back on."))
+    return SupplyNotice(False, _("The gas is shut off at this customer (%(reason)s): the gas bought stays on the "
+                                 "card until the supply is back on.",
+                                 reason=label(customer.supply_reason or "request", "supply_reason")))
+
+
 def _usable(account: CardAccount) -> None:
     if account.status != "active":
         raise Conflict(_("Card %(card)s is blocked.", card=account.card_no))
+    notice = _supply_notice(account.customer)
+    if notice is not None and notice.refused:
+        raise Conflict(notice.message)
     if account.customer.status != "active":
         raise Conflict(_("The customer's supply is suspended or closed: no sale."))
     if account.meter.status != "installed" or account.meter.customer_id != account.customer_id:

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from fieldsvc.cardsales import schemas
 from fieldsvc.cardsales.services import cards
+from fieldsvc.cardsales.services import meter_change as changes
 from fieldsvc.cardsales.views import bp
 from fieldsvc.cardsales.views.common import current_outlet, load
 from fieldsvc.customers import services as customers
@@ -71,7 +72,7 @@ def meter_change(account_id):
         try:
             data = load(schemas.MeterChangeIn())
             outlet = current_outlet()
-            account, transfer = cards.change_meter(current_user, account, data["new_meter_id"], data["remaining_m3"],
+            account, transfer = changes.change_meter(current_user, account, data["new_meter_id"], data["remaining_m3"],
                                                    data.get("reason"), outlet.id if outlet else None)
             db.session.commit()
             if transfer is not None:
@@ -84,8 +85,8 @@ def meter_change(account_id):
             errors, status = _errors(exc, ("new_meter_id", "remaining_m3", "reason"))
             account = cards.get_account(current_user, account_id)
             return _form("cardsales/meter_change.html", errors, status, account=account,
-                         candidates=cards.ic_meters_without_card(current_user, account.customer_id),
-                         delivered=cards.delivered_to_meter(account.meter_id))
+                         candidates=changes.ic_meters_without_card(current_user, account.customer_id),
+                         delivered=changes.delivered_to_meter(account.meter_id))
     return _form("cardsales/meter_change.html", account=account,
-                 candidates=cards.ic_meters_without_card(current_user, account.customer_id),
-                 delivered=cards.delivered_to_meter(account.meter_id))
+                 candidates=changes.ic_meters_without_card(current_user, account.customer_id),
+                 delivered=changes.delivered_to_meter(account.meter_id))

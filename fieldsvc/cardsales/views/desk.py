@@ -57,7 +57,7 @@ def _account_page(account, quote_values=None, quote=None, sale_values=None, erro
         old_cards=cards.chain(account), next_seq=sales.next_seq(account.meter_id), quote=quote,
         quote_values=quote_values or {}, sale_values=sale_values or {}, errors=errors or {}, unfinished=unfinished,
         client_id=uuid.uuid4(), outlet=outlet, day_closed=bool(outlet and sales.day_closed(current_user.id, outlet.id, clock.today())),
-        selling=selling, writer_mode=writer.mode()), status
+        selling=selling, writer_mode=writer.mode(), supply=sales.supply_notice(current_user, account)), status
 
 
 @bp.get("/cards/<int:account_id>", endpoint="account")

@@ -53,6 +53,8 @@ class WorkOrderQuery(PageArgs):
     type = fields.String(validate=one_of(TYPES))
     district_id = fields.Integer()
     assignee_id = fields.Integer()
+    customer_id = fields.Integer()
+    parent_id = fields.Integer()
 
 
 class WorkOrderAssignIn(BaseSchema):

@@ -12,15 +12,30 @@ MUST_BE_DONE = _l("This must be done before the job can be completed.")
 
 
 class Emergency(BaseSchema):
-    leak_found = fields.Boolean(load_default=False)
-    leak_location = fields.String(validate=length(200))
-    valve_shut = fields.Boolean(load_default=False)
-    supply_restored = fields.Boolean(load_default=False)
+    """RULES.md §5: an emergency is not done until the technician says whether there was a leak and
+    what state the gas was left in; a shut-off names why."""
 
-    @validates_schema
-    def _where(self, data, **kwargs):
+    leak_found = fields.Boolean(required=True)
+    leak_location = fields.String(validate=length(200))
+    gas_state = fields.String(required=True, validate=one_of([g.value for g in rules.GasState]))
+    shut_off_reason = fields.String(validate=length(200))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _explained(self, data, **kwargs):
+        errors = {}
         if data.get("leak_found") and not data.get("leak_location"):
-            raise ValidationError({"leak_location": [str(_l("Say where the leak was."))]})
+            errors["leak_location"] = [str(_l("Say where the leak was."))]
+        if data.get("gas_state") == rules.GasState.shut_off and not data.get("shut_off_reason"):
+            errors["shut_off_reason"] = [str(_l("Say why the gas was shut off."))]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _must_be_done(data: dict, names: tuple[str, ...]) -> None:
+    """Ticked boxes that the job's result depends on: each one unticked is named."""
+    errors = {name: [str(MUST_BE_DONE)] for name in names if not data.get(name)}
+    if errors:
+        raise ValidationError(errors)
 
 
 class Repair(BaseSchema):
@@ -53,9 +68,7 @@ class PurgeIgnition(BaseSchema):
         elif data.get("test_result") == "fail":
             errors["test_result"] = [str(_l("Gas must not be let in after a failed tightness test. Fix the leak "
                                             "and test again, or ask the station chief to cancel the order."))]
-        for name in self.MANDATORY:
-            if not data.get(name):
-                errors[name] = [str(MUST_BE_DONE)]
+        errors |= {name: [str(MUST_BE_DONE)] for name in self.MANDATORY if not data.get(name)}
         if errors:
             raise ValidationError(errors)
 
@@ -86,6 +99,10 @@ PIPE_CHECKS = ("material_ok", "supports_ok", "tightness_ok", "valves_ok", "clear
 class Rectification(BaseSchema):
     hazard_fixed = fields.Boolean(load_default=False)
 
+    @validates_schema
+    def _done(self, data, **kwargs):
+        _must_be_done(data, ("hazard_fixed",))
+
 
 class MeterBox(BaseSchema):
     condition = fields.String(required=True, validate=one_of(["good", "fair", "poor"]))
@@ -94,10 +111,12 @@ class MeterBox(BaseSchema):
 
 
 class MeterReplacement(BaseSchema):
-    old_serial = fields.String(validate=length(40))
-    old_reading = fields.Decimal(places=3, validate=rng(0))
-    new_serial = fields.String(validate=length(40))
-    new_reading = fields.Decimal(places=3, validate=rng(0))
+    """The old meter's last reading and the new meter (a meter in stock) with its reading as fitted."""
+
+    old_reading = fields.Decimal(required=True, places=3, validate=rng(0, 10**9))
+    new_serial = fields.String(required=True, validate=length(40, 1))
+    new_reading = fields.Decimal(required=True, places=3, validate=rng(0, 10**9))
+    old_serial = fields.String(validate=length(40))  # needed only where the customer has several meters
 
 
 class MeterVerification(BaseSchema):
@@ -107,13 +126,21 @@ class MeterVerification(BaseSchema):
 
 class Suspension(BaseSchema):
     supply_shut = fields.Boolean(load_default=False)
-    seal_no = fields.String(validate=length(40))
-    final_reading = fields.Decimal(places=3, validate=rng(0))
+    seal_no = fields.String(required=True, validate=length(40, 1))
+    final_reading = fields.Decimal(required=True, places=3, validate=rng(0, 10**9))
+
+    @validates_schema
+    def _done(self, data, **kwargs):
+        _must_be_done(data, ("supply_shut",))
 
 
 class Restoration(BaseSchema):
     supply_restored = fields.Boolean(load_default=False)
-    appliances_checked = fields.Boolean(load_default=False)
+    appliances_checked = fields.Boolean(load_default=False)  # every appliance relit and checked
+
+    @validates_schema
+    def _done(self, data, **kwargs):
+        _must_be_done(data, ("supply_restored", "appliances_checked"))
 
 
 class Followup(BaseSchema):

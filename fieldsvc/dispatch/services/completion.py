@@ -10,7 +10,7 @@ from fieldsvc import uploads
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import Completion, WorkOrder
 from fieldsvc.dispatch.schemas.results import load_results
-from fieldsvc.dispatch.services import custody
+from fieldsvc.dispatch.services import custody, effects
 from fieldsvc.dispatch.services.orders import check_move, claim, new_order, record_event
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
@@ -29,6 +29,29 @@ def decode_signature(data_url: str) -> bytes:
         return base64.b64decode(data_url[len(DATA_URL_PREFIX):], validate=True)
     except (binascii.Error, ValueError) as exc:
         raise Invalid({"signature": [_("The signature could not be read. Please sign again.")]}) from exc
+
+
+KEPT_PHOTO_PREFIXES = ("data:image/jpeg;base64,", "data:image/png;base64,")
+MAX_KEPT_PHOTO_CHARS = 4_000_000  # a downscaled phone photo is a few hundred kB; larger ones are re-attached
+
+
+def keep_photo(photo: bytes) -> str | None:
+    """A photo sent with a refused completion, as a data URL the form carries back (so nothing taken is
+    lost), or None when it is too big to carry."""
+    kind = "png" if photo.startswith(b"\x89PNG") else "jpeg"
+    value = f"data:image/{kind};base64,{base64.b64encode(photo).decode()}"
+    return value if len(value) <= MAX_KEPT_PHOTO_CHARS else None
+
+
+def decode_kept_photo(data_url: str) -> bytes:
+    """The bytes of a photo the form carried back (checked again as a picture by uploads.save_image)."""
+    prefix = next((p for p in KEPT_PHOTO_PREFIXES if data_url.startswith(p)), None)
+    if prefix is None or len(data_url) > MAX_KEPT_PHOTO_CHARS:
+        raise Invalid({"photos": [_("A photo could not be read. Please take it again.")]})
+    try:
+        return base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise Invalid({"photos": [_("A photo could not be read. Please take it again.")]}) from exc
 
 
 def _check(order: WorkOrder, data: dict, photos: list[bytes]) -> tuple[dict, bytes | None]:
@@ -65,6 +88,7 @@ def complete_order(actor, order: WorkOrder, version: int, data: dict, photos: li
     results, signature = _check(order, data, photos)
     parts = custody.check_parts(actor, data.get("parts") or [])
     claim(order, version)
+    effects.apply(actor, order, results)  # before any file is written: a refusal here leaves nothing behind
     now = utcnow()
     for photo in photos:
         uploads.save_image(actor, photo, "photo", "work_order", order.id, field="photos")

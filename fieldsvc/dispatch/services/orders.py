@@ -59,15 +59,16 @@ def get_order(actor, order_id: int) -> WorkOrder:
     return order
 
 
-def list_orders(actor, status=None, type_=None, district_id=None, assignee_id=None,
-                page: int = 1, per_page: int = 50) -> tuple[list[WorkOrder], int]:
+def list_orders(actor, status=None, type_=None, district_id=None, assignee_id=None, customer_id=None,
+                parent_id=None, page: int = 1, per_page: int = 50) -> tuple[list[WorkOrder], int]:
     """Orders newest first; a technician gets only their own whatever the filter says."""
     require(actor, P.orders_view)
     stmt = select(WorkOrder)
     if not can(actor, P.orders_view_all):
         stmt = stmt.where(WorkOrder.assignee_id == actor.id)
     for column, value in ((WorkOrder.status, status), (WorkOrder.type, type_),
-                          (WorkOrder.district_id, district_id), (WorkOrder.assignee_id, assignee_id)):
+                          (WorkOrder.district_id, district_id), (WorkOrder.assignee_id, assignee_id),
+                          (WorkOrder.customer_id, customer_id), (WorkOrder.parent_id, parent_id)):
         if value is not None:
             stmt = stmt.where(column == value)
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
@@ -85,6 +86,14 @@ def previous_orders(actor, order: WorkOrder, limit: int = 10) -> list[WorkOrder]
             .options(joinedload(WorkOrder.completion), joinedload(WorkOrder.assignee))
             .order_by(WorkOrder.created_at.desc()).limit(limit))
     return list(db.session.execute(stmt).unique().scalars())
+
+
+def children(actor, order: WorkOrder) -> list[WorkOrder]:
+    """The orders this one led to (an emergency's repair, a follow-up call) that the actor may see."""
+    if not may_see(actor, order):
+        raise NotFound()
+    rows = db.session.execute(select(WorkOrder).where(WorkOrder.parent_id == order.id).order_by(WorkOrder.id))
+    return [o for o in rows.scalars() if may_see(actor, o)]
 
 
 def history(actor, order: WorkOrder) -> list[WorkOrderEvent]:
@@ -230,6 +239,20 @@ def assign(actor, order_id: int, assignee_id: int, version: int, note: str | Non
     action = "reassign" if order.assignee_id else "assign"
     order.assignee_id, order.assignee, order.status = user.id, user, rules.Status.assigned
     record_event(actor, order, action, from_status, note=note)
+    return order
+
+
+def cancel_by_rule(actor, order_id: int, note: str) -> WorkOrder | None:
+    """Cancel an open order because a rule says so (arrears paid before the shut-off): no permission
+    check, the caller's use case was authorised; the reason goes on the order's history. None when the
+    order is no longer open (done or already cancelled: nothing to call off)."""
+    order = db.session.get(WorkOrder, order_id)
+    if order is None or order.status not in rules.OPEN:
+        return None
+    claim(order, order.version)
+    from_status = order.status
+    order.status = rules.Status.cancelled
+    record_event(actor, order, "cancel", from_status, note=note)
     return order
 
 

@@ -14,7 +14,7 @@ MAX_PART_LINES = 5
 @dataclass(frozen=True)
 class ResultField:
     name: str
-    kind: str  # bool | number | text | choice
+    kind: str  # bool (a box to tick) | choice (yes/no when the answer is required) | number | text
     label: str
     required: bool
     options: list[tuple[str, str]]
@@ -23,8 +23,8 @@ class ResultField:
 
 
 def _kind(field) -> tuple[str, list]:
-    if isinstance(field, fields.Boolean):
-        return "bool", []
+    if isinstance(field, fields.Boolean):  # an answer that must be given is a yes/no, never a blank box
+        return ("choice", options("yes_no")) if field.required else ("bool", [])
     one_of = next((v for v in field.validators if isinstance(v, validate.OneOf)), None)
     if one_of is not None:
         return "choice", options(RESULT_CHOICES[field.name])

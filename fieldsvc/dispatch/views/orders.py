@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc import pdf
-from fieldsvc.core.views import _safe_next  # only local paths: never an open redirect
 from fieldsvc.dispatch import rules, schemas
 from fieldsvc.dispatch.services import custody, orders
 from fieldsvc.dispatch.services.attachments import attachments, data_uri
+from fieldsvc.dispatch.services.completion import decode_kept_photo, keep_photo
 from fieldsvc.dispatch.views import bp, load_form
 from fieldsvc.dispatch.views.forms import COMPLETION_KEYS, completion_form, result_fields
 from fieldsvc.errors import Conflict, Invalid
@@ -15,6 +15,7 @@ from fieldsvc.extensions import db
 from fieldsvc.labels import label
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.web import safe_next as _safe_next  # only local paths: never an open redirect
 
 
 def _page(order_id: int, status: int = 200, errors=None, conflict: str | None = None, form: str | None = None):
@@ -26,7 +27,7 @@ def _page(order_id: int, status: int = 200, errors=None, conflict: str | None = 
         "dispatch/order.html", order=order, errors=errors or {}, conflict=conflict, failed_form=form,
         values=request.form if status != 200 else {}, history=orders.history(current_user, order),
         previous=orders.previous_orders(current_user, order), photos=photos, signature=signature,
-        parts=custody.parts_used(order), now=utcnow(),
+        parts=custody.parts_used(order), now=utcnow(), children=orders.children(current_user, order),
         staff=[u for u in staff if rules.may_assign(u.role, order.type)],
         tech_moves=rules.next_statuses(order.type, order.status, rules.By.tech)
         if order.assignee_id == current_user.id else [],
@@ -90,13 +91,13 @@ def complete(order_id):
             return _page(order.id, 409, conflict=exc.message, form="complete")
         flash(exc.message, "error")
         return redirect(url_for("dispatch.order", order_id=order.id))
-    errors, conflict = {}, None
+    errors, conflict, photos = {}, None, []
     if request.method == "POST":
         try:
+            photos = _photos_sent()
             fields, parts = completion_form(request.form, order.type)
             data = load_form(schemas.WorkOrderTransitionIn(), {**fields, "to": rules.Status.completed})
             completion = {k: data[k] for k in COMPLETION_KEYS if k in data} | {"parts": parts}
-            photos = [f.read() for f in request.files.getlist("photos") if f and f.filename]
             orders.transition(current_user, order.id, rules.Status.completed, data["version"],
                               data.get("lat"), data.get("lng"), completion=completion, photos=photos)
             db.session.commit()
@@ -114,8 +115,16 @@ def complete(order_id):
     holdings = [h for h in custody.holdings(current_user) if h.item.kind == rules.ItemKind.part] \
         if can(current_user, P.orders_work) else []
     status = 409 if conflict else 422 if errors else 200
+    kept = [k for k in map(keep_photo, photos) if k] if errors else []
     return render_template("dispatch/complete.html", order=order, values=request.form, errors=errors,
-                           conflict=conflict, result_fields=result_fields(order.type), holdings=holdings), status
+                           conflict=conflict, result_fields=result_fields(order.type), holdings=holdings,
+                           kept_photos=kept, dropped_photos=len(photos) - len(kept)), status
+
+
+def _photos_sent() -> list[bytes]:
+    """The photos chosen now, and those a refused attempt carried back in the form."""
+    chosen = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+    return [decode_kept_photo(v) for v in request.form.getlist("kept_photo") if v] + chosen
 
 
 @bp.get("/orders/<int:order_id>/job-sheet.pdf")

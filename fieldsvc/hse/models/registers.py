@@ -86,7 +86,8 @@ class HseAspect(IdMixin, TimestampMixin, db.Model):
 
 
 class HseObservation(IdMixin, TimestampMixin, db.Model):
-    """A hazard or aspect seen in the field by anyone; the safety officer registers or closes it."""
+    """A hazard or aspect seen in the field by anyone, or fed by a field record (from_field); the
+    safety officer registers it (hazard or aspect line, or a nonconformity) or closes it."""
 
     __tablename__ = "hse_observations"
 
@@ -102,6 +103,12 @@ class HseObservation(IdMixin, TimestampMixin, db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hazard_id: Mapped[int | None] = mapped_column(ForeignKey("hse_hazards.id"))
     aspect_id: Mapped[int | None] = mapped_column(ForeignKey("hse_aspects.id"))
+    nonconformity_id: Mapped[int | None] = mapped_column(ForeignKey("hse_nonconformities.id"))
+    # The field record that raised it (observations.from_field): an emergency order with a leak
+    # found, or a household inspection with a grade A finding. None for a report from the phone.
+    work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"), index=True)
 
     reporter = relationship("User", foreign_keys=[reported_by], lazy="joined")
     reviewer = relationship("User", foreign_keys=[reviewed_by])
+    nonconformity = relationship("Nonconformity", foreign_keys=[nonconformity_id])

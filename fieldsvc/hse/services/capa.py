@@ -2,7 +2,9 @@
 
 States follow rules.NC_TRANSITIONS; what blocks a move (no root cause, no actions, open actions, no
 effective verdict) is rules.nc_blockers. Closing needs the director's approval (nonconformity_approve).
-Other domains raise items in one step through raise_from_field, without HSE knowing their tables.
+Complaints, incidents and policy checks raise items in one step through raise_from_field, without HSE
+knowing their tables; field hazards (inspections, emergencies) come in as observations, which the
+safety officer turns into a nonconformity (observations.raise_nonconformity, through raise_from_field).
 """
 from datetime import date
 
@@ -60,7 +62,8 @@ def create(actor, data: dict) -> Nonconformity:
 
 def raise_from_field(actor, origin: str, source_entity: str, source_id: int | None, title: str,
                      description: str, unit: str | None = None) -> Nonconformity:
-    """One-step feed for other domains (household inspections, dispatch emergencies, complaints).
+    """One-step feed from records outside the CAPA workflow: a justified complaint, an incident's
+    action, a failed policy check, and the safety officer's one step from a field observation.
 
     Anyone who may report (every role) can call it with their own actor. A second call for the same
     open source record returns the open nonconformity instead of a duplicate, so a retried or

@@ -156,8 +156,9 @@ def hazard_query(filters: dict, today: date | None = None):
     if filters.get("review") and today is not None:
         stmt = stmt.where(HseHazard.review_on <= rules_warn(today))
     if filters.get("q"):
-        like = f"%{filters['q']}%"
-        stmt = stmt.where(or_(HseHazard.activity.like(like), HseHazard.description.like(like)))
+        q = filters["q"]  # autoescape: a "%" or "_" typed is looked for as such, not as a wildcard
+        stmt = stmt.where(or_(HseHazard.activity.contains(q, autoescape=True),
+                              HseHazard.description.contains(q, autoescape=True)))
     return stmt
 
 
@@ -250,8 +251,9 @@ def aspect_query(filters: dict, today: date | None = None):
     if filters.get("review") and today is not None:
         stmt = stmt.where(HseAspect.review_on <= rules_warn(today))
     if filters.get("q"):
-        like = f"%{filters['q']}%"
-        stmt = stmt.where(or_(HseAspect.activity.like(like), HseAspect.aspect.like(like)))
+        q = filters["q"]  # autoescape: a "%" or "_" typed is looked for as such, not as a wildcard
+        stmt = stmt.where(or_(HseAspect.activity.contains(q, autoescape=True),
+                              HseAspect.aspect.contains(q, autoescape=True)))
     return stmt
 
 

@@ -1,9 +1,12 @@
-"""The HSE overview, a person's own safety page, and field observations (report → review)."""
+"""The HSE overview, a person's own safety page, and field observations (report → review: a register
+line, a nonconformity in one step, or closed)."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc import clock
+from fieldsvc.errors import Conflict, Invalid
+from fieldsvc.extensions import db
 from fieldsvc.hse import schemas
 from fieldsvc.hse.services import dashboard, observations
 from fieldsvc.hse.views import bp
@@ -59,3 +62,18 @@ def observation(observation_id):
 def close_observation(observation_id):
     return act(lambda: observations.close(current_user, observation_id, request.form.get("reason", "")),
                _("Observation closed."), url_for("hse.observation", observation_id=observation_id))
+
+
+@bp.post("/observations/<int:observation_id>/nonconformity")
+@permission_required(P.hse_manage)
+def observation_nonconformity(observation_id):
+    """One step from the inbox: the observation becomes a nonconformity, and the page is that record."""
+    try:
+        nc = observations.raise_nonconformity(current_user, observation_id)
+        db.session.commit()
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("hse.observation", observation_id=observation_id))
+    flash(_("Nonconformity %(number)s raised.", number=nc.number), "success")
+    return redirect(url_for("hse.nonconformity", nc_id=nc.id))

@@ -72,6 +72,17 @@ def open_hazards(actor, inspection: Inspection) -> list[Hazard]:
 
 # --- reading ------------------------------------------------------------------------------------
 
+def open_shutoff_hazards(customer_id: int) -> list[Hazard]:
+    """The customer's grade A hazards not yet closed by a re-check, oldest first. While any is listed,
+    a supply shut off for safety stays off: dispatch refuses to complete the restoration order.
+
+    Called inside dispatch's completion, which has already checked that this technician may complete
+    this order: no permission check here."""
+    return list(db.session.execute(select(Hazard).where(
+        Hazard.customer_id == customer_id, Hazard.grade == rules.Grade.A,
+        Hazard.status.not_in(list(rules.TERMINAL))).order_by(Hazard.id)).scalars())
+
+
 def get(actor, hazard_id: int) -> Hazard:
     if not any(can(actor, p) for p in (P.hazards_view_all, P.inspections_view, P.hazards_recheck,
                                        P.hazards_rectify)):

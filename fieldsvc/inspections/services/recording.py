@@ -1,6 +1,7 @@
-"""Recording a visit: completed (checklist, appliances, pressure, findings → hazards), refused, or
-nobody home (card, door-gap check on the third miss, long-term flag). Everything that can be refused
-is refused before a file is written or a row added."""
+"""Recording a visit: completed (checklist, appliances, pressure, findings → hazards; a supply shut
+off → the customer's supply off for safety; a grade A finding → the HSE inbox), refused, or nobody
+home (card, door-gap check on the third miss, long-term flag). Everything that can be refused is
+refused before a file is written or a row added."""
 import base64
 import binascii
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from fieldsvc.errors import Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.inspections import rules
 from fieldsvc.inspections.models import BatchCustomer, CustomerSafety, Inspection, InspectionResult
-from fieldsvc.inspections.services import checklist, common, findings, hazards
+from fieldsvc.inspections.services import checklist, common, findings, hazards, shutoff
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, can, require
 
@@ -148,6 +149,7 @@ def record(actor, data: dict, photos: dict[str, bytes] | None = None, strict: bo
                  outcome=inspection.outcome, grades=c.grades, pressure=inspection.pressure_verdict,
                  restriction=inspection.restriction, missing=c.missing)
     hazards.open_hazards(actor, inspection)
+    shutoff.after_record(actor, inspection)
     _follow_up_flags(actor, inspection, c.door_gap_needed)
     return inspection
 
@@ -269,6 +271,8 @@ def complete_record(actor, inspection: Inspection, data: dict) -> Inspection:
     inspection.missing = ",".join(still) or None
     db.session.flush()
     audit.record(actor, "inspection.complete_record", "inspection", inspection.id, changes=changes, missing=still)
+    if "supply_shut_off" in changes:
+        shutoff.shut_supply(actor, inspection)
     if inspection.door_gap_check == rules.DoorGap.leak and "door_gap_check" in changes:
         _follow_up_flags(actor, inspection, True)
     return inspection

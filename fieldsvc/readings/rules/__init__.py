@@ -18,11 +18,13 @@ from fieldsvc.readings.rules.arrears import (
     may_serve_notice,
     stage,
 )
+from fieldsvc.readings.rules.periods import Mark, past_periods
 from fieldsvc.readings.rules.reading import (
     API_KINDS,
     CLIENT_MAX_AGE,
     CLIENT_SKEW,
     CONFIRMABLE,
+    ONCE_A_CYCLE,
     Code,
     Context,
     DatedPeriod,
@@ -61,10 +63,10 @@ from fieldsvc.readings.rules.tariff import (
 
 __all__ = [
     "API_KINDS", "CLIENT_MAX_AGE", "CLIENT_SKEW", "CONFIRMABLE", "DEFAULT_CYCLE_START", "DUE_DAYS", "FLAT_PRICES", "GRACE_DAYS",
-    "RESIDENTIAL_TIERS", "RESTORE_WITHIN_HOURS", "Code", "Context", "DatedPeriod", "Kind", "Outcome",
+    "RESIDENTIAL_TIERS", "RESTORE_WITHIN_HOURS", "Code", "Context", "DatedPeriod", "Kind", "Mark", "ONCE_A_CYCLE", "Outcome",
     "Period", "Previous", "Stage", "Tier", "TierLine", "allocate", "bill_lines", "check_reading",
     "check_tiers", "client_time", "cycle_bounds", "cycle_of", "cycle_start_of", "daily_rate", "days_between", "due_date",
     "estimate_consumption", "estimated_value", "expected_range", "fee_days", "late_fee",
-    "may_approve_suspension", "may_serve_notice", "mean_per_day", "money", "previous_cycle",
+    "may_approve_suspension", "may_serve_notice", "mean_per_day", "money", "past_periods", "previous_cycle",
     "raw_consumption", "register_limit", "split_by_cycle", "split_tiers", "stage", "start_of_day", "total",
 ]

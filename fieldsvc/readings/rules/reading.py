@@ -44,6 +44,8 @@ class Code(StrEnum):
 
 ACTUAL_KINDS = frozenset({Kind.actual, Kind.self_read})
 API_KINDS = (Kind.actual, Kind.estimated, Kind.self_read)
+# One reading of these kinds per meter per billing cycle; a meter change's final and start are outside it.
+ONCE_A_CYCLE = frozenset({Kind.actual, Kind.estimated, Kind.self_read})
 # Rejections the reader may override by re-reading and confirming with a reason (and a photo on the phone).
 CONFIRMABLE = frozenset({Code.negative, Code.spike})
 
@@ -136,8 +138,9 @@ def raw_consumption(value: Decimal, previous: Decimal, digits: int) -> tuple[Dec
 
 
 def check_reading(value: Decimal, at: datetime, kind: str, ctx: Context, confirmed: bool = False,
-                  recent_kinds: Sequence[str] = ()) -> Outcome:
-    """Apply RULES.md §3 to one reading. `recent_kinds`: kinds of the meter's last readings, newest first."""
+                  recent_kinds: Sequence[str] = (), shut_off: bool = False) -> Outcome:
+    """Apply RULES.md §3 to one reading. `recent_kinds`: kinds of the meter's last readings, newest first.
+    `shut_off`: the customer's supply is shut off, so no consumption is what is expected (no `zero` flag)."""
     if value < 0 or value >= register_limit(ctx.digits):
         return Outcome(Decimal(0), rejected=Code.too_many_digits, detail={"digits": ctx.digits})
     if at <= ctx.previous.at:
@@ -157,10 +160,10 @@ def check_reading(value: Decimal, at: datetime, kind: str, ctx: Context, confirm
     if consumption / hours > ctx.qmax:
         return Outcome(consumption, tuple(anomalies), rejected=Code.implausible,
                        detail={"flow": _q(consumption / hours, "0.01"), "qmax": ctx.qmax})
-    return _check_history(consumption, hours / 24, kind, ctx, confirmed, anomalies)
+    return _check_history(consumption, hours / 24, kind, ctx, confirmed, anomalies, shut_off)
 
 
-def _check_history(consumption, days, kind, ctx, confirmed, anomalies) -> Outcome:
+def _check_history(consumption, days, kind, ctx, confirmed, anomalies, shut_off=False) -> Outcome:
     mean, periods, per_period = mean_per_day(ctx.history)
     if periods >= MIN_PERIODS:
         per_day = consumption / days
@@ -171,7 +174,7 @@ def _check_history(consumption, days, kind, ctx, confirmed, anomalies) -> Outcom
             anomalies.append(Code.spike)
         elif per_period >= DROP_MIN_MEAN_M3 and 0 < per_day < DROP_FACTOR * mean:
             anomalies.append(Code.drop)
-    if consumption == 0 and kind in ACTUAL_KINDS and _previous_actual_was_zero(ctx.history):
+    if consumption == 0 and kind in ACTUAL_KINDS and not shut_off and _previous_actual_was_zero(ctx.history):
         anomalies.append(Code.zero)
     return Outcome(consumption, tuple(anomalies))
 
@@ -194,12 +197,16 @@ def _q(value: Decimal, quantum: str) -> Decimal:
     return value.quantize(Decimal(quantum), rounding=ROUND_HALF_UP)
 
 
-def expected_range(ctx: Context, at: datetime) -> tuple[Decimal, Decimal] | None:
+def expected_range(ctx: Context, at: datetime, shut_off: bool = False) -> tuple[Decimal, Decimal] | None:
     """What the register should show now: between the drop and spike limits of the mean, or — with
-    too little history — between the previous value and what qmax could have passed. Whole m³."""
+    too little history — between the previous value and what qmax could have passed. Whole m³.
+    A shut-off supply should show the previous value: no gas has flowed."""
     hours = elapsed_hours(ctx.previous.at, at)
     if hours <= 0:
         return None
+    if shut_off:
+        previous = _q(ctx.previous.value, "1").to_integral_value()
+        return previous, previous
     mean, periods, _ = mean_per_day(ctx.history)
     if periods >= MIN_PERIODS and mean > 0:
         low = ctx.previous.value + DROP_FACTOR * mean * hours / 24

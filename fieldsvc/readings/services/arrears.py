@@ -5,7 +5,7 @@ One open `ArrearsCase` per customer follows the stages from the first overdue bi
 stage of the day is computed by `rules.stage` from the case's dates and the open bills.
 """
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -125,7 +125,8 @@ def stage_of(customer: Customer, owed: Owed, case: ArrearsCase | None, on: date)
 
 def record_payment(actor, customer_id: int, amount: Decimal, method: str) -> Payment:
     """Paid at the door: the fee to date of each open bill first, then its principal, oldest bill first.
-    Fully paid while the supply is suspended (or its suspension approved): a restoration order, 24 h."""
+    Fully paid while the supply is suspended: a restoration order due 24 h after the payment; fully paid
+    before an approved shut-off is done: its order is cancelled."""
     require(actor, P.arrears_collect)
     customer = _customer(actor, customer_id)
     if amount <= 0:
@@ -151,23 +152,28 @@ def record_payment(actor, customer_id: int, amount: Decimal, method: str) -> Pay
     case = _case_for(customer)
     _visit(actor, case, "paid", amount=amount, method=method, payment_id=payment.id)
     if all(b.status == "paid" for b in bills):
-        _settled(actor, customer, case)
+        _settled(actor, customer, case, now)
     audit.record(actor, "arrears.payment", "customer", customer.id, payment_id=payment.id, amount=amount,
                  method=method, allocated=[[b.id, f, p] for b, (f, p) in zip(bills, shares, strict=True)])
     return payment
 
 
-def _settled(actor, customer: Customer, case: ArrearsCase) -> None:
-    case.paid_at = utcnow()
-    if customer.status == "suspended" or case.suspension_approved_at:
+def _settled(actor, customer: Customer, case: ArrearsCase, paid_at: datetime) -> None:
+    """All paid: the 24 h to restore run from the payment itself; a shut-off not yet done is called off
+    (its order cancelled, so no crew shuts off a customer who has paid)."""
+    case.paid_at = paid_at
+    if case.suspension_order_id:  # a shut-off order still open (even if the chief recorded it shut)
+        cancelled = workorders.cancel_order(actor, case.suspension_order_id,
+                                            _("Arrears paid: the shut-off is called off."))
+        if cancelled:
+            audit.record(actor, "arrears.suspension_called_off", "customer", customer.id, case_id=case.id,
+                         work_order_id=case.suspension_order_id)
+    if customer.status == "suspended":
         case.restore_due_at = case.paid_at + timedelta(hours=rules.RESTORE_WITHIN_HOURS)
-        if customer.status == "suspended":
-            case.restoration_order_id = workorders.request_order(
-                actor, workorders.RESTORATION, customer.id,
-                _("Arrears paid: restore the gas supply within 24 hours."), case.restore_due_at, "urgent")
-        else:  # approved but not yet shut: the shut-off is called off, nothing to restore
-            case.status, case.closed_at = "closed", case.paid_at
-    else:
+        case.restoration_order_id = workorders.request_order(
+            actor, workorders.RESTORATION, customer.id,
+            _("Arrears paid: restore the gas supply within 24 hours."), case.restore_due_at, "urgent")
+    else:  # nothing shut off (an approved suspension is called off): nothing to restore
         case.status, case.closed_at = "closed", case.paid_at
 
 
@@ -232,29 +238,89 @@ def approve_suspension(actor, customer_id: int) -> ArrearsCase:
 
 
 def record_suspended(actor, customer_id: int) -> ArrearsCase:
-    """The supply was shut (the shut-off order is done)."""
+    """The chief records that the supply was shut (the shut-off was done without its order on the phone)."""
     require(actor, P.suspension_approve)
     customer = _customer(actor, customer_id)
     case = open_case(customer.id)
-    if case is None or not case.suspension_approved_at or customer.status == "suspended":
+    if not _awaiting_suspension(customer, case):
         raise Conflict(_("No approved suspension is waiting for this customer."))
-    customers.update_customer(actor, customer, {"status": "suspended"})
-    case.suspended_at = utcnow()
-    audit.record(actor, "arrears.suspended", "customer", customer.id, case_id=case.id)
-    return case
+    return _suspend(actor, customer, case)
 
 
 def record_restored(actor, customer_id: int) -> ArrearsCase:
-    """The supply is back on after payment: the case closes."""
+    """The chief records that the supply is back on after payment: the case closes."""
     require(actor, P.suspension_approve)
     customer = _customer(actor, customer_id)
     case = open_case(customer.id)
-    if case is None or customer.status != "suspended" or case.paid_at is None:
+    if not _awaiting_restoration(customer, case):
         raise Conflict(_("Restoration is recorded once a suspended customer has paid."))
-    customers.update_customer(actor, customer, {"status": "active"})
+    return _restore(actor, customer, case)
+
+
+def suspended_by_order(actor, customer_id: int, work_order_id: int) -> ArrearsCase | None:
+    """A suspension order was completed: the supply is shut off. No permission check — the dispatch
+    completion calling this has already checked that this technician may complete the order.
+
+    With an approved suspension on the customer's open arrears case the supply is shut for arrears and
+    the case moves to suspended (as the chief's `record_suspended`); without one the supply is shut at
+    the customer's request and the arrears are left alone. Returns the case, or None."""
+    customer = _customer_for_order(customer_id)
+    case = open_case(customer.id)
+    if _awaiting_suspension(customer, case):
+        return _suspend(actor, customer, case, work_order_id)
+    if case is not None and case.suspended_at and customer.status == "suspended":
+        customers.set_supply(actor, customer, "shut_off", "arrears", work_order_id=work_order_id)
+        return case  # already recorded (the chief pressed the button first): nothing moves twice
+    customers.set_supply(actor, customer, "shut_off", "request", work_order_id=work_order_id)
+    return None
+
+
+def restored_by_order(actor, customer_id: int, work_order_id: int) -> ArrearsCase | None:
+    """A restoration order was completed: the supply is on. No permission check — the dispatch
+    completion calling this has already checked that this technician may complete the order.
+
+    A suspended customer who has paid has the case closed as restored, late or not against the 24 h
+    from payment (as the chief's `record_restored`). Otherwise only the supply changes. Returns the
+    closed case, or None."""
+    customer = _customer_for_order(customer_id)
+    case = open_case(customer.id)
+    if _awaiting_restoration(customer, case):
+        return _restore(actor, customer, case, work_order_id)
+    customers.set_supply(actor, customer, "on", work_order_id=work_order_id)
+    return None
+
+
+def _customer_for_order(customer_id: int) -> Customer:
+    customer = db.session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(_("No such customer."))
+    return customer
+
+
+def _awaiting_suspension(customer: Customer, case: ArrearsCase | None) -> bool:
+    return case is not None and bool(case.suspension_approved_at) and customer.status != "suspended"
+
+
+def _awaiting_restoration(customer: Customer, case: ArrearsCase | None) -> bool:
+    return case is not None and customer.status == "suspended" and case.paid_at is not None
+
+
+def _suspend(actor, customer: Customer, case: ArrearsCase, work_order_id: int | None = None) -> ArrearsCase:
+    """Supply shut off for arrears, the account suspended, the case at its suspended stage."""
+    customers.set_supply(actor, customer, "shut_off", "arrears", work_order_id=work_order_id)
+    customers.set_status(actor, customer, "suspended", work_order_id=work_order_id)
+    case.suspended_at = utcnow()
+    audit.record(actor, "arrears.suspended", "customer", customer.id, case_id=case.id, work_order_id=work_order_id)
+    return case
+
+
+def _restore(actor, customer: Customer, case: ArrearsCase, work_order_id: int | None = None) -> ArrearsCase:
+    """Supply on, the account active again, the case closed; late when past the 24 h from payment."""
+    customers.set_supply(actor, customer, "on", work_order_id=work_order_id)
+    customers.set_status(actor, customer, "active", work_order_id=work_order_id)
     case.restored_at = utcnow()
     case.status, case.closed_at = "closed", case.restored_at
-    audit.record(actor, "arrears.restored", "customer", customer.id, case_id=case.id,
+    audit.record(actor, "arrears.restored", "customer", customer.id, case_id=case.id, work_order_id=work_order_id,
                  late=bool(case.restore_due_at and case.restored_at > case.restore_due_at))
     return case
 

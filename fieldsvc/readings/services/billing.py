@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from fieldsvc import audit, clock
 from fieldsvc.customers.models import Customer, Meter
-from fieldsvc.errors import Invalid, NotFound
+from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, require
 from fieldsvc.readings import rules
@@ -118,9 +118,11 @@ def billable_volume(previous: Decimal, current: Decimal, digits: int, consumptio
 
 
 def bill_for_reading(actor, reading: Reading, issued_on: date | None = None) -> Bill | None:
-    """Price the period that ends with this reading; None when there is nothing to bill."""
+    """Price the period that ends with this reading; None when there is nothing to bill. One bill per
+    meter per cycle plus one for a final reading (RULES.md §3): a second is a `Conflict`."""
     if reading.kind == rules.Kind.start or reading.customer_id is None:
         return None
+    _check_one_bill(reading)
     meter = db.session.get(Meter, reading.meter_id)
     earlier = history.live_readings(meter, before=reading.read_at, limit=1)
     if earlier:
@@ -150,6 +152,17 @@ def bill_for_reading(actor, reading: Reading, issued_on: date | None = None) -> 
     audit.record(actor, "bill.issue", "customer", customer.id, bill_id=bill.id, reading_id=reading.id,
                  volume_m3=volume, amount=bill.amount)
     return bill
+
+
+def _check_one_bill(reading: Reading) -> None:
+    if reading.kind == rules.Kind.final:
+        return
+    stmt = (select(Bill.id).join(Reading, Reading.id == Bill.reading_id)
+            .where(Reading.meter_id == reading.meter_id, Reading.cycle == reading.cycle,
+                   Reading.kind != rules.Kind.final, Reading.id != reading.id))
+    if db.session.execute(stmt.limit(1)).first() is not None:
+        raise Conflict(_("This meter already has a bill for %(cycle)s: a second one is not made.",
+                         cycle=reading.cycle))
 
 
 def billed_volume(meter_id: int, start: date, end: date) -> Decimal:

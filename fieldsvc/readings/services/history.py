@@ -42,26 +42,33 @@ def live_readings(meter: Meter, before: datetime | None = None, limit: int = HIS
     return list(db.session.execute(stmt).scalars())
 
 
-def build(meter: Meter, readings: list[Reading]) -> MeterHistory:
-    """From the meter's live readings, newest first (as `live_readings` returns them). A period is the
-    time between two readings on file; the first reading on file opens the history without a period of
-    its own (its predecessor may be in the previous system, so its length is unknown)."""
+def build(meter: Meter, readings: list[Reading], complete: bool = True) -> MeterHistory:
+    """From the meter's live readings, newest first (as `live_readings` returns them). `complete`: the list
+    reaches back to the meter's installation. A meter with an installation date counts from its start
+    reading on that day (RULES.md §3: installation → first reading is a period like any other); one
+    without opens its history at its first reading on file, whose predecessor is unknown."""
     qmax = METER_SIZES[meter.size].qmax
+    opening = _opening(meter)
     if readings:
         last = readings[0]
         previous = rules.Previous(last.value, last.read_at, last.kind)
     else:
         last = None
-        previous = rules.Previous(meter.start_reading or Decimal(0), meter_start(meter), rules.Kind.start)
-    periods, dated = [], []
-    for newer, older in zip(readings, readings[1:], strict=False):
-        periods.append(rules.Period(newer.consumption_m3, rules.days_between(older.read_at, newer.read_at),
-                                    newer.kind, tuple(newer.codes)))
-        dated.append(rules.DatedPeriod(older.read_on, newer.read_on, newer.consumption_m3, newer.kind,
-                                       tuple(newer.codes)))
-    context = rules.Context(meter.digits, qmax, previous, tuple(periods))
-    return MeterHistory(context, tuple(r.kind for r in readings), tuple(dated), last)
+        previous = rules.Previous(opening.value, opening.at, rules.Kind.start)
+    marks = [rules.Mark(r.value, r.read_at, r.read_on, r.kind, r.consumption_m3, tuple(r.codes)) for r in readings]
+    has_opening = meter.installed_on is not None and complete
+    periods, dated = rules.past_periods(marks, opening if has_opening else None)
+    context = rules.Context(meter.digits, qmax, previous, periods)
+    return MeterHistory(context, tuple(r.kind for r in readings), dated, last)
+
+
+def _opening(meter: Meter) -> rules.Mark:
+    """The meter's start reading (default 0) when it started counting."""
+    at = meter_start(meter)
+    return rules.Mark(meter.start_reading or Decimal(0), at, clock.business_date(at), rules.Kind.start)
 
 
 def for_meter(meter: Meter) -> MeterHistory:
-    return build(meter, live_readings(meter))
+    """The meter's history for the checks; one row more than kept tells whether it reaches installation."""
+    readings = live_readings(meter, limit=HISTORY_LIMIT + 1)
+    return build(meter, readings[:HISTORY_LIMIT], complete=len(readings) <= HISTORY_LIMIT)

@@ -4,16 +4,17 @@ A refused reading raises `ReadingRefused` (a 422 whose message starts with the a
 stores nothing; the page keeps the typed value and, for a spike or a negative reading, asks for a
 confirmation with a reason and a photo of the register.
 """
-from datetime import datetime, timedelta
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from fieldsvc import audit, clock, uploads
+from fieldsvc import audit, clock, labels, uploads
 from fieldsvc.customers.models import Meter
-from fieldsvc.errors import Invalid
+from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, require
 from fieldsvc.readings import rules
@@ -81,26 +82,62 @@ def meter_for_recording(actor, meter_id: int) -> Meter:
 def record_reading(actor, meter_id: int, data: dict, photo: bytes | None = None,
                    require_photo: bool = False) -> Reading:
     """data: value, read_at (aware; default now), kind (actual|estimated|self), confirm, reason, route_id,
-    source. A confirmed spike or negative needs a reason (and a photo when `require_photo`, on the phone)."""
+    source. A confirmed spike or negative needs a reason (and a photo when `require_photo`, on the phone).
+    A second actual/estimated/self reading of the meter in the cycle is a `Conflict` (RULES.md §3)."""
     meter = meter_for_recording(actor, meter_id)
+    return record_on_meter(actor, meter, data, photo, require_photo)
+
+
+def record_on_meter(actor, meter: Meter, data: dict, photo: bytes | None = None,
+                    require_photo: bool = False) -> Reading:
+    """`record_reading` without the permission check, for callers whose authority is checked (the chief's
+    meter change, a completed work order): the same rules, the same one-per-cycle conflict."""
     kind = data.get("kind") or rules.Kind.actual
     read_at = data.get("read_at") or clock.now()
     if read_at > clock.now() + FUTURE_SLACK:
         raise Invalid({"read_at": [_("The reading time is in the future.")]})
+    check_one_per_cycle(meter, kind, clock.business_date(read_at))
     past = history.for_meter(meter)
-    confirmed = bool(data.get("confirm"))
-    outcome = rules.check_reading(Decimal(data["value"]), read_at, kind, past.context, confirmed,
-                                  past.recent_kinds)
+    outcome = rules.check_reading(Decimal(data["value"]), read_at, kind, past.context, bool(data.get("confirm")),
+                                  past.recent_kinds, shut_off=supply_shut_off(meter))
     if not outcome.accepted:
         raise _refuse(outcome, past.context)
-    confirmed_codes = set(outcome.anomalies) & rules.CONFIRMABLE
-    if confirmed_codes:
+    if set(outcome.anomalies) & rules.CONFIRMABLE:
         _check_confirmation(data, photo, require_photo)
     reading = store(actor, meter, data, kind, read_at, outcome)
     if photo:
         reading.photo_id = uploads.save_image(actor, photo, entity="reading", entity_id=reading.id,
                                               field="photo").id
     return finish(actor, reading)
+
+
+def supply_shut_off(meter: Meter) -> bool:
+    """A customer whose gas is shut off is expected to read zero."""
+    return meter.customer is not None and meter.customer.supply == "shut_off"
+
+
+def reading_in_cycle(meter_id: int, cycle: str) -> Reading | None:
+    """The meter's live actual, estimated or self reading of the cycle, if it has one."""
+    stmt = (select(Reading).where(Reading.meter_id == meter_id, Reading.cycle == cycle,
+                                  Reading.status.in_(history.LIVE), Reading.kind.in_(rules.ONCE_A_CYCLE))
+            .order_by(Reading.read_at).limit(1))
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def check_one_per_cycle(meter: Meter, kind: str, read_on: date) -> None:
+    """RULES.md §3: one actual, estimated or self reading per meter per cycle, whichever door it comes
+    through (page, API, offline replay, sync, work order); a meter change's final and start are outside.
+    The meter row is locked first (PostgreSQL) so two requests at once cannot both pass."""
+    if kind not in rules.ONCE_A_CYCLE:
+        return
+    db.session.execute(select(Meter.id).where(Meter.id == meter.id).with_for_update())
+    cycle = rules.cycle_of(read_on)
+    done = reading_in_cycle(meter.id, cycle)
+    if done is not None:
+        raise Conflict(_("This meter already has a reading for %(cycle)s (%(kind)s %(value)s, %(date)s). "
+                         "Only one reading a month is allowed: this one was not saved.",
+                         cycle=cycle, kind=labels.label(done.kind, "reading_kind"),
+                         value=format_decimal(done.value), date=format_date(done.read_on)))
 
 
 def _check_confirmation(data: dict, photo: bytes | None, require_photo: bool) -> None:
@@ -114,8 +151,10 @@ def _check_confirmation(data: dict, photo: bytes | None, require_photo: bool) ->
 
 
 def store(actor, meter: Meter, data: dict, kind: str, read_at: datetime, outcome: rules.Outcome) -> Reading:
-    """Insert a reading the rules accepted: pending when flagged, else accepted. Flushes and audits."""
+    """Insert a reading the rules accepted: pending when flagged, else accepted. Flushes and audits.
+    Every reading goes through here, so the one-per-cycle rule is checked here too (a `Conflict`)."""
     read_on = clock.business_date(read_at)
+    check_one_per_cycle(meter, kind, read_on)
     reading = Reading(meter_id=meter.id, customer_id=meter.customer_id, route_id=data.get("route_id"),
                       cycle=rules.cycle_of(read_on), read_at=read_at, read_on=read_on,
                       value=Decimal(data["value"]), kind=kind, consumption_m3=outcome.consumption,
@@ -130,8 +169,12 @@ def store(actor, meter: Meter, data: dict, kind: str, read_at: datetime, outcome
     db.session.flush()
     audit.record(actor, "reading.record", "meter", meter.id, reading_id=reading.id, value=reading.value,
                  kind=kind, consumption_m3=reading.consumption_m3, anomalies=reading.anomalies,
-                 customer_id=meter.customer_id)
+                 customer_id=meter.customer_id, **_order_link(data))
     return reading
+
+
+def _order_link(data: dict) -> dict:
+    return {"work_order_id": data["work_order_id"]} if data.get("work_order_id") else {}
 
 
 def finish(actor, reading: Reading) -> Reading:
@@ -139,3 +182,35 @@ def finish(actor, reading: Reading) -> Reading:
     if reading.status == "accepted":
         billing.bill_for_reading(actor, reading)
     return reading
+
+
+def record_for_order(actor, meter: Meter, value: Decimal, *, work_order_id: int, confirm: bool = False,
+                     reason: str | None = None) -> Reading | None:
+    """A suspension's final reading, written by the completion of work order `work_order_id`. No permission
+    check: dispatch's completion has checked that this technician may complete the order. Checked by the
+    rules like a field reading (a refusal is `Invalid` naming `final_reading`; a spike or negative passes
+    with `confirm` and a `reason`) and stored as an actual reading with source "work_order", billed when
+    not flagged. When the meter already has its actual/estimated/self reading of this cycle, nothing is
+    stored and None is returned (never a second bill)."""
+    if meter.customer_id is None:
+        raise Conflict(_("This meter is not installed at a customer."))
+    now = clock.now()
+    if reading_in_cycle(meter.id, rules.cycle_of(clock.business_date(now))) is not None:
+        return None
+    data = {"value": value, "read_at": now, "kind": rules.Kind.actual, "source": "work_order",
+            "confirm": confirm, "reason": reason, "work_order_id": work_order_id}
+    with fields_named({"value": "final_reading", "read_at": "final_reading", "reason": "final_reading"}):
+        return record_on_meter(actor, meter, data)
+
+
+@contextmanager
+def fields_named(names: dict[str, str]):
+    """Re-key the field errors of an `Invalid` raised inside: a form or an order calls the value otherwise."""
+    try:
+        yield
+    except Invalid as exc:
+        errors: dict[str, list] = {}
+        for key, msgs in exc.errors.items():
+            errors.setdefault(names.get(key, key), []).extend(msgs)
+        exc.errors = errors
+        raise

@@ -89,10 +89,21 @@ def _skip(skip_id: int) -> Skip:
     return skip
 
 
-def order_replacement(actor, skip_id: int) -> Skip:
-    """A damaged meter whose replacement order could not be made at the door: try again (as the chief)."""
-    require(actor, P.readings_review)
+def _open_skip(skip_id: int, code: str | None = None) -> Skip:
+    """A chief's action applies to an open skip (of the given kind): anything else is a `Conflict`."""
     skip = _skip(skip_id)
+    if skip.status != "open":
+        raise Conflict(_("This skip was already dealt with."))
+    if code is not None and skip.code != code:
+        raise Conflict(_("This is not a damaged-meter skip: no replacement order can be made from it."))
+    return skip
+
+
+def order_replacement(actor, skip_id: int) -> Skip:
+    """A damaged meter whose replacement order could not be made at the door: try again (as the chief).
+    Only from an open damaged-meter skip."""
+    require(actor, P.readings_review)
+    skip = _open_skip(skip_id, SkipCode.meter_damaged)
     if skip.work_order_id:
         raise Conflict(_("A replacement order already exists."))
     skip.work_order_id = workorders.request_order(
@@ -105,10 +116,9 @@ def order_replacement(actor, skip_id: int) -> Skip:
 
 
 def resolve_skip(actor, skip_id: int) -> Skip:
+    """The chief marks an open skip dealt with."""
     require(actor, P.readings_review)
-    skip = _skip(skip_id)
-    if skip.status != "open":
-        raise Conflict(_("Already dealt with."))
+    skip = _open_skip(skip_id)
     skip.status, skip.resolved_by, skip.resolved_at = "resolved", actor.id, utcnow()
     audit.record(actor, "reading.skip_resolve", "meter", skip.meter_id, skip_id=skip.id)
     return skip

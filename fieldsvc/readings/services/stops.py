@@ -35,7 +35,13 @@ class StopView:
 
     @property
     def can_read(self) -> bool:
-        return self.status != "read"
+        """One reading a month (RULES.md §3): an estimate made this month stands too."""
+        return self.reading is None
+
+    @property
+    def shut_off(self) -> bool:
+        """The gas is shut off here: the register is expected not to move."""
+        return self.customer is not None and self.customer.supply == "shut_off"
 
     @property
     def register_limit(self) -> Decimal:
@@ -69,7 +75,8 @@ def stop_view(actor, route_id: int, seq: int) -> StopView:
     reading = cycle_reading(meter.id, cycle)
     skip = db.session.execute(select(Skip).where(Skip.meter_id == meter.id, Skip.cycle == cycle)
                               .order_by(Skip.at.desc()).limit(1)).scalar_one_or_none()
-    expected = rules.expected_range(past.context, clock.now())
+    expected = rules.expected_range(past.context, clock.now(),
+                                    shut_off=customer is not None and customer.supply == "shut_off")
     # The reader may open this route, so its customers are theirs: no second access query for the arrears.
     standing = arrears.standing_of(actor, customer) if customer is not None else None
     return StopView(route, stop, meter, customer, count, past.context.previous, past.context.previous.at,

@@ -15,6 +15,7 @@ from fieldsvc.readings import exports, rules, schemas
 from fieldsvc.readings.services import arrears, review, routes, skips
 from fieldsvc.readings.views import bp
 from fieldsvc.readings.views.common import load, messages
+from fieldsvc.schemas import parse_month
 
 CYCLE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 PER_PAGE = 50
@@ -146,7 +147,10 @@ def skip_action(skip_id, action):
 
 def _cycle_arg() -> str:
     cycle = request.args.get("cycle", "")
-    return cycle if CYCLE.match(cycle) else routes.current_cycle()
+    if not CYCLE.match(cycle):
+        return routes.current_cycle()
+    parse_month(cycle, "cycle")  # within the app's date range (year 0001 or 9999: 422)
+    return cycle
 
 
 @bp.get("/export")
@@ -163,6 +167,7 @@ def export():
 def export_csv(cycle, what):
     if not CYCLE.match(cycle):
         raise Invalid({"cycle": [_("A cycle is written like 2026-11.")]})
+    parse_month(cycle, "cycle")
     make = exports.readings_csv if what == "readings" else exports.bills_csv
     # Built before the response is sent: the database session ends with the request (a city's cycle is a
     # few MB at most).

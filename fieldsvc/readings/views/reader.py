@@ -54,10 +54,10 @@ def next_stop(route_id):
     return redirect(url_for("readings.stop", route_id=route.id, seq=seq))
 
 
-def _render_stop(route_id, seq, errors=None, values=None, refused=None, status=200):
+def _render_stop(route_id, seq, errors=None, values=None, refused=None, status=200, conflict=None):
     view = stops.stop_view(current_user, route_id, seq)
     return render_template("readings/stop.html", v=view, errors=errors or {}, values=values or {},
-                           refused=refused, today=clock.today()), status
+                           refused=refused, conflict=conflict, today=clock.today()), status
 
 
 @bp.get("/routes/<int:route_id>/stops/<int:seq>")
@@ -80,9 +80,6 @@ def _after(route_id: int, seq: int, message: str, category: str = "success"):
 @permission_required(P.readings_record)
 def read(route_id, seq):
     _route, stop = stops.get_stop(current_user, route_id, seq)
-    done = stops.cycle_reading(stop.meter_id, routes.current_cycle())
-    if done is not None and done.kind != "estimated":  # a second tap on Save, or a stale page
-        return _already_done(route_id, seq, _("This meter is already read this month."))
     try:
         data = load(schemas.StopReadingIn())
         data.update(route_id=route_id, source="field" if current_user.role == "meter_reader" else "office",
@@ -90,6 +87,8 @@ def read(route_id, seq):
                     read_at=rules.client_time(request.form.get("client_recorded_at"), clock.now()))
         reading = recording.record_reading(current_user, stop.meter_id, data, photo_bytes(), require_photo=True)
         db.session.commit()
+    except Conflict as exc:  # already read this month (a second tap on Save, a stale page, the outbox)
+        return _conflict(route_id, seq, exc)
     except ReadingRefused as exc:
         db.session.rollback()
         return _render_stop(route_id, seq, exc.errors, request.form, exc, 422)
@@ -103,13 +102,14 @@ def read(route_id, seq):
     return _after(route_id, seq, text)
 
 
-def _already_done(route_id: int, seq: int, message: str):
-    """A second value for a meter read this month. On the page: back to the stop, saying so. From the phone's
-    outbox (it asks for JSON): a 409 conflict, so the value typed offline is shown, not silently dropped."""
+def _conflict(route_id: int, seq: int, exc: Conflict):
+    """A second value for a meter read this month (the service's one message). On the page: the stop again,
+    saying so and showing what was typed. From the phone's outbox (it asks for JSON): the 409 itself, so the
+    value typed offline is shown as a conflict, not silently dropped."""
+    db.session.rollback()
     if wants_json():
-        raise Conflict(message)
-    flash(message, "warning")
-    return redirect(url_for("readings.stop", route_id=route_id, seq=seq))
+        raise exc
+    return _render_stop(route_id, seq, {}, request.form, None, 409, conflict=exc.message)
 
 
 class _StillConfirming:
@@ -123,13 +123,13 @@ class _StillConfirming:
 @permission_required(P.readings_record)
 def skip(route_id, seq):
     _route, stop = stops.get_stop(current_user, route_id, seq)
-    if request.form.get("code") == "nobody_home" and stops.cycle_reading(stop.meter_id, routes.current_cycle()):
-        return _already_done(route_id, seq, _("This meter already has a reading this month."))  # no second estimate
     try:
         data = load(schemas.SkipIn())
         result = skips.skip_stop(current_user, stop.meter_id, data["code"], data.get("note"), photo_bytes(),
                                  route_id=route_id)
         db.session.commit()
+    except Conflict as exc:  # nobody home at a meter already read or estimated this month
+        return _conflict(route_id, seq, exc)
     except Invalid as exc:
         db.session.rollback()
         return _render_stop(route_id, seq, exc.errors, request.form, None, 422)
