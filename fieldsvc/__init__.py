@@ -26,7 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"])
     _bound_ids(app)
     _init_extensions(app)
-    from fieldsvc import api, errors
+    from fieldsvc import api, errors, web
+    web.init_app(app)  # first: its commit runs after every domain's own after_request step
     for name in DOMAINS:
         import_module(f"fieldsvc.{name}").init_app(app)
     api.init_app(app)
@@ -48,9 +49,10 @@ def _bound_ids(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from fieldsvc import db as db_module
-    from fieldsvc import i18n, labels, nav, security
+    from fieldsvc import i18n, labels, nav, registry, security
     from fieldsvc.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    registry.init_app(app)  # what the domains register lives on the app (menu, cards, labels, …)
     db.init_app(app)
     with app.app_context():
         db_module.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -9,7 +9,7 @@ from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
 from marshmallow import Schema, fields
 
-from fieldsvc import jsonx
+from fieldsvc import jsonx, registry
 from fieldsvc.errors import NotAuthenticated, handle_http_error
 from fieldsvc.extensions import csrf
 
@@ -44,13 +44,9 @@ def _guard():
             return handle_http_error(exc)
 
 
-_BLUEPRINTS: list = []
-
-
-def register(blp) -> None:
+def register(app, blp) -> None:
     """Domains hand their API blueprints over from init_app; they are mounted by init_app below."""
-    if blp not in _BLUEPRINTS:
-        _BLUEPRINTS.append(blp)
+    registry.of(app).api_blueprints.append(blp)
 
 
 def init_app(app) -> None:
@@ -60,7 +56,7 @@ def init_app(app) -> None:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     })
-    for blp in _BLUEPRINTS:
+    for blp in registry.of(app).api_blueprints:
         if not getattr(blp, "_fieldsvc_guarded", False):
             blp.before_request(_guard)
             blp._fieldsvc_guarded = True

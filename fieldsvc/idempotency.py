@@ -68,9 +68,9 @@ def create_once(actor, kind: str, client_id, payload: dict, create):
 
 def respond_created(kind: str, data: dict, create, get):
     """An API create handler's answer: 201 with the new record, or 200 with the first one on a repeated
-    client_id. `create(data)` makes the record for the current user; `get(actor, id)` reads it back."""
+    client_id. `create(data)` makes the record for the current user; `get(actor, id)` reads it back. The
+    record and its key are committed together by the request's unit of work (fieldsvc.web)."""
     from flask_login import current_user
     client_id = data.pop("client_id", None)
     record_id, created = create_once(current_user, kind, client_id, data, lambda: create(data))
-    db.session.commit()
     return get(current_user, record_id), 201 if created else 200

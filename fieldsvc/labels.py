@@ -1,6 +1,8 @@
 """Words shown for code values (GLOSSARY.md), in the user's language. Templates: {{ value|label('gas') }}."""
 from flask_babel import lazy_gettext as _l
 
+from fieldsvc import registry
+
 LABELS = {
     "category": {"residential": _l("Residential"), "commercial": _l("Commercial"),
                  "industrial": _l("Industrial")},
@@ -28,20 +30,26 @@ LABELS = {
 }
 
 
-def register(groups: dict) -> None:
+def register(app, groups: dict) -> None:
     """Domains add their own groups ({"group": {"code": _l("Word")}}) from their labels module."""
-    LABELS.update(groups)
+    registry.of(app).labels.update(groups)
+
+
+def _groups() -> dict:
+    """The app's words (the foundation's and every domain's); outside an app, the foundation's."""
+    reg = registry.of()
+    return reg.labels if reg is not None else LABELS
 
 
 def label(value, group: str) -> str:
     if value is None:
         return ""
-    return str(LABELS.get(group, {}).get(str(value), value))
+    return str(_groups().get(group, {}).get(str(value), value))
 
 
 def options(group: str) -> list[tuple[str, str]]:
     """(value, label) pairs for a <select>."""
-    return [(k, str(v)) for k, v in LABELS[group].items()]
+    return [(k, str(v)) for k, v in _groups()[group].items()]
 
 
 def init_app(app) -> None:

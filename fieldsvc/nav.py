@@ -1,9 +1,9 @@
 """The bottom tab bar and the home tiles, built from the user's permissions (mirrors the services)."""
 from dataclasses import dataclass
-from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
+from fieldsvc import registry
 from fieldsvc.permissions import P, can
 
 
@@ -17,28 +17,26 @@ class NavItem:
     tab: bool = True  # in the bottom bar (at most 5 fit); else only a home tile
 
 
-ITEMS: list[NavItem] = [NavItem("core.home", _l("Home"), "home", order=0)]
+HOME = NavItem("core.home", _l("Home"), "home", order=0)
 MAX_TABS = 5
 
 
-def add(item: NavItem) -> None:
-    """Domains add their menu entries from their init_app (idempotent: apps are built many times in tests)."""
-    if all(i.endpoint != item.endpoint for i in ITEMS):
-        ITEMS.append(item)
-        ITEMS.sort(key=lambda i: i.order)
+def add(app, item: NavItem) -> None:
+    """Domains add their menu entries from their init_app."""
+    items = registry.of(app).nav
+    items.append(item)
+    items.sort(key=lambda i: i.order)
 
 
 def items_for(user) -> list[NavItem]:
+    reg = registry.of()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return [i for i in ITEMS if i.permission is None]
-    return list(_items_for_role(user.role, len(ITEMS)))
-
-
-@lru_cache(maxsize=64)
-def _items_for_role(role: str, _version: int) -> tuple[NavItem, ...]:
-    """The menu depends on the role alone (permissions are granted per role): built once per role, not per
-    page. `_version` (the number of items) renews it if a domain adds an item after the first page."""
-    return tuple(i for i in ITEMS if i.permission is None or can(_RoleOnly(role), i.permission))
+        return [i for i in reg.nav if i.permission is None]
+    menu = reg.menu_cache.get(user.role)
+    if menu is None:  # the menu depends on the role alone (permissions are granted per role): once per role
+        menu = reg.menu_cache[user.role] = tuple(
+            i for i in reg.nav if i.permission is None or can(_RoleOnly(user.role), i.permission))
+    return list(menu)
 
 
 @dataclass(frozen=True)
@@ -58,6 +56,7 @@ def tabs_for(user) -> list[NavItem]:
 
 def init_app(app) -> None:
     """Templates get the menu and permission checks, so what is shown mirrors what is allowed."""
+    add(app, HOME)
     from flask import request
     from flask_login import current_user
 

@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from fieldsvc import registry
 from fieldsvc.errors import Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.models import IdMixin, TimestampMixin
@@ -71,12 +72,9 @@ def storage() -> LocalStorage:
     return LocalStorage(Path(root))
 
 
-# entity name → fn(actor, entity_id) -> bool. Registered by the domain that owns the entity.
-VISIBILITY: dict[str, Callable] = {}
-
-
-def register_visibility(entity: str, check: Callable) -> None:
-    VISIBILITY[entity] = check
+def register_visibility(app, entity: str, check: Callable) -> None:
+    """The domain that owns `entity` says who may see its uploads: fn(actor, entity_id) -> bool."""
+    registry.of(app).upload_visibility[entity] = check
 
 
 @dataclass(frozen=True)
@@ -177,7 +175,7 @@ def attach(uploads: list[Upload], entity: str, entity_id: int) -> None:
 def get_visible(actor, upload_id: int) -> Upload:
     """The upload if the actor may see the record it belongs to; otherwise NotFound (no existence leak)."""
     upload = db.session.get(Upload, upload_id)
-    check = VISIBILITY.get(upload.entity) if upload is not None else None
+    check = registry.of().upload_visibility.get(upload.entity) if upload is not None else None
     if upload is None or check is None or not check(actor, upload.entity_id):
         raise NotFound()
     return upload

@@ -12,7 +12,7 @@ def init_app(app) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
-    api.register(blp)
+    api.register(app, blp)
     app.cli.add_command(users_cli)
-    nav.add(nav.NavItem("staff.index", nav._l("Staff"), "staff", P.staff_manage, order=80))
-    nav.add(nav.NavItem("auth.profile", nav._l("Me"), "me", order=100))
+    nav.add(app, nav.NavItem("staff.index", nav._l("Staff"), "staff", P.staff_manage, order=80))
+    nav.add(app, nav.NavItem("auth.profile", nav._l("Me"), "me", order=100))

@@ -6,7 +6,6 @@ from flask_smorest import Blueprint
 
 from fieldsvc.auth import schemas, services, throttle
 from fieldsvc.errors import NotAuthenticated
-from fieldsvc.extensions import db
 
 blp = Blueprint("auth_api", __name__, url_prefix="/api/v1", description="Authentication and staff")
 
@@ -24,7 +23,6 @@ class Token(MethodView):
         if user is None:
             raise NotAuthenticated(_("Wrong username or password."))
         token, row = services.issue_token(user)
-        db.session.commit()
         return {"token": token, "expires_at": row.expires_at}
 
 
@@ -37,7 +35,6 @@ class CurrentToken(MethodView):
         if not header.startswith("Bearer "):
             raise NotAuthenticated(_("Only a bearer token can be revoked here."))
         services.revoke_token(current_user, header.removeprefix("Bearer ").strip())
-        db.session.commit()
         return None
 
 

@@ -3,26 +3,19 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from marshmallow import ValidationError
 
 from fieldsvc.auth import rules, schemas, services
 from fieldsvc.customers.services import list_districts
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.permissions import ROLE_LABELS, P, Role, permission_required
+from fieldsvc.web import load_form
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 EDIT_FIELDS = ("name", "phone", "role", "district_id", "locale")
 STATUS_RANK = {rules.QualificationStatus.expiring: 1, rules.QualificationStatus.expired: 2}
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}  # each language in its own words
-
-
-def _load(schema, form) -> dict:
-    try:
-        return schema.load(form.to_dict())
-    except ValidationError as exc:
-        raise Invalid(exc.messages) from exc
 
 
 def _check_district(data: dict) -> None:
@@ -87,10 +80,9 @@ def new():
     errors = {}
     if request.method == "POST":
         try:
-            data = _load(schemas.StaffIn(), request.form)
+            data = load_form(schemas.StaffIn())
             _check_district(data)
             user = services.create_user(current_user, data)
-            db.session.commit()
             flash(_("Account %(username)s created. Give %(name)s the initial password in person.",
                     username=user.username, name=user.name), "success")
             return redirect(url_for("staff.show", user_id=user.id))
@@ -133,13 +125,12 @@ def show(user_id):
     if request.method == "GET":
         return _render_show(user)
     try:
-        loaded = _load(schemas.StaffEdit(), request.form)
+        loaded = load_form(schemas.StaffEdit())
         # A field left empty clears the value (BaseSchema drops empty strings, so fill them in as None).
         data = {k: loaded.get(k) for k in EDIT_FIELDS}
         _check_district(data)
         role_changed = data["role"] != user.role
         services.update_user(current_user, user, data)
-        db.session.commit()
     except Invalid as exc:
         db.session.rollback()
         return _render_show(user, 422, edit_values=request.form, edit_errors=exc.errors)
@@ -159,10 +150,9 @@ def set_active(user_id):
     try:
         services.set_active(current_user, user, active)
     except Conflict as exc:
-        db.session.rollback()
+        db.session.rollback()  # refused, and the redirect below would otherwise commit
         flash(exc.message, "error")
         return redirect(url_for("staff.show", user_id=user.id))
-    db.session.commit()
     if active:
         flash(_("%(name)s can log in again.", name=user.name), "success")
     else:
@@ -176,9 +166,8 @@ def set_active(user_id):
 def reset_password(user_id):
     user = services.get_user(current_user, user_id)
     try:
-        data = _load(schemas.PasswordReset(), request.form)
+        data = load_form(schemas.PasswordReset())
         services.reset_password(current_user, user, data["password"])
-        db.session.commit()
     except Invalid as exc:
         db.session.rollback()
         return _render_show(user, 422, reset_errors=exc.errors)
@@ -193,7 +182,6 @@ def reset_password(user_id):
 def end_sessions(user_id):
     user = services.get_user(current_user, user_id)
     services.end_sessions(current_user, user)
-    db.session.commit()
     _keep_this_device(user)
     flash(_("%(name)s has been logged out on every device, and their API tokens no longer work.",
             name=user.name), "success")
@@ -205,8 +193,7 @@ def end_sessions(user_id):
 def add_qualification(user_id):
     user = services.get_user(current_user, user_id)
     try:
-        services.add_qualification(current_user, user, _load(schemas.QualificationIn(), request.form))
-        db.session.commit()
+        services.add_qualification(current_user, user, load_form(schemas.QualificationIn()))
     except Invalid as exc:
         db.session.rollback()
         return _render_show(user, 422, qual_values=request.form, qual_errors=exc.errors)
@@ -221,6 +208,5 @@ def remove_qualification(user_id, qualification_id):
     if qualification_id not in {q.id for q in user.qualifications}:
         raise NotFound()
     services.remove_qualification(current_user, qualification_id)
-    db.session.commit()
     flash(_("Qualification removed."), "success")
     return redirect(url_for("staff.show", user_id=user.id, _anchor="qualifications"))

@@ -21,7 +21,6 @@ def login():
         user = services.authenticate(username, request.form.get("password", ""))
         if user is not None:
             login_user(services.start_login(user), remember=bool(request.form.get("remember")))
-            db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html", username=username), 200 if request.method == "GET" else 401
@@ -30,7 +29,6 @@ def login():
 @bp.post("/logout")
 def logout():
     services.end_login(current_user)
-    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -51,14 +49,13 @@ def change_password():
             raise Invalid({"confirm_password": [_("The two new passwords differ.")]})
         services.change_own_password(current_user, form.get("current_password", ""), form.get("new_password", ""))
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the page is drawn again from the stored account
         # The service names the policy errors "password"; on this form that field is new_password.
         errors = dict(exc.errors)
         if "password" in errors:
             errors.setdefault("new_password", []).extend(errors.pop("password"))
         return render_template("auth/profile.html", errors=errors,
                                qualification_status=services.qualification_status), 422
-    db.session.commit()
     login_user(current_user._get_current_object())  # the session token rotated: keep this device in
     flash(_("Your password has been changed. Other devices have been logged out."), "success")
     return redirect(url_for("auth.profile"))

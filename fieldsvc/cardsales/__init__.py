@@ -9,22 +9,21 @@ def init_app(app) -> None:
     from fieldsvc.cardsales.cli import cardsales_cli
     from fieldsvc.cardsales.timeline import customer_events
     from fieldsvc.cardsales.views import bp
-    from fieldsvc.customers.services import TIMELINE_SOURCES
+    from fieldsvc.customers.services import add_timeline_source
     from fieldsvc.permissions import P
 
-    labels.register()
+    labels.register(app)
     app.register_blueprint(bp)
-    api.register(blp)
+    api.register(app, blp)
     app.cli.add_command(cardsales_cli)
-    if customer_events not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(customer_events)
+    add_timeline_source(app, customer_events)
+    from fieldsvc import home
     from fieldsvc.cardsales.services import days
-    from fieldsvc.core import home
-    home.add(home.HomeCard("cardsales.today", "cardsales/_home_today.html", days.today_summary, P.card_sell,
+    home.add(app, home.HomeCard("cardsales.today", "cardsales/_home_today.html", days.today_summary, P.card_sell,
                            order=5))
-    home.add(home.HomeCard("cardsales.reversals", "cardsales/_home_reversals.html",
+    home.add(app, home.HomeCard("cardsales.reversals", "cardsales/_home_reversals.html",
                            lambda actor: {"pending": days.pending_reversal_count(actor)}, P.card_reversal_approve,
                            order=9))
-    nav.add(nav.NavItem("cardsales.desk", nav._l("Card sales"), "card", P.card_sell, order=12))
-    nav.add(nav.NavItem("cardsales.days", nav._l("Card sales days"), "card", P.card_sales_view, order=29,
+    nav.add(app, nav.NavItem("cardsales.desk", nav._l("Card sales"), "card", P.card_sell, order=12))
+    nav.add(app, nav.NavItem("cardsales.days", nav._l("Card sales days"), "card", P.card_sales_view, order=29,
                         tab=False))

@@ -1,5 +1,6 @@
 """JSON API of the IC-card sales desk (API.md: card-sales quote; sales, confirm, reverse).
-Handlers: parse → service → commit → respond. The card bridge flow (docs/CARD_BRIDGE.md) uses
+Handlers: parse → service → respond; the request's unit of work (fieldsvc.web) commits, except the two
+phases of the card write (write, confirm), which commit at once. The card bridge flow (docs/CARD_BRIDGE.md) uses
 create → write (bridge result) → confirm (bridge read-back)."""
 from decimal import Decimal
 
@@ -67,7 +68,7 @@ class Write(MethodView):
         if data.get("ok") is not None:
             reported = writer.WriteResult(data["ok"], data.get("message", ""), data.get("writer_ref"))
         writing.write_card(current_user, sale, reported)
-        db.session.commit()
+        db.session.commit()  # phase 1 of the card write, durable at once: the card holds the purchase (or failed)
         return sale
 
 
@@ -83,7 +84,7 @@ class Confirm(MethodView):
         if data.get("card_no") is not None:
             image = writer.CardImage(data["card_no"], data["purchase_seq"], Decimal(data["volume_m3"]))
         writing.confirm(current_user, sale, image)
-        db.session.commit()
+        db.session.commit()  # phase 2 of the card write, durable at once: the card's read-back made the sale final
         return sale
 
 
@@ -96,7 +97,6 @@ class Reverse(MethodView):
         card); a confirmed one gets a reversal request for the station chief."""
         sale = sales.get_sale(current_user, sale_id)
         reversals.reverse(current_user, sale, data["reason"], data.get("card_cleared"))
-        db.session.commit()
         return sale
 
 
@@ -108,7 +108,6 @@ class Decision(MethodView):
         """The station chief approves (`decision: approve`) or rejects the open reversal request."""
         sale = sales.get_sale(current_user, sale_id)
         reversals.decide(current_user, sale, data["decision"] == "approve", data.get("note"))
-        db.session.commit()
         return sale
 
 
@@ -145,5 +144,4 @@ class Days(MethodView):
         unfinished or a reversal waits for approval."""
         record = days.close_day(current_user, data.get("outlet_id"), data["counted_cash"], data.get("note"),
                                 data.get("business_date"))
-        db.session.commit()
         return record

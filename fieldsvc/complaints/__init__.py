@@ -17,21 +17,21 @@ def init_app(app) -> None:
     from fieldsvc.permissions import P
 
     rules.targets(app.config.get("COMPLAINT_TARGETS"))  # a wrong override fails at start-up, not mid-call
-    labels.register()
+    labels.register(app)
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
-    api.register(blp)
-    uploads.register_visibility(access.ENTITY, access.may_see_id)
-    register_timeline()
-    from fieldsvc.core import home
-    home.add(home.HomeCard("complaints.overdue", "complaints/_home_overdue.html",
+    api.register(app, blp)
+    uploads.register_visibility(app, access.ENTITY, access.may_see_id)
+    register_timeline(app)
+    from fieldsvc import home
+    home.add(app, home.HomeCard("complaints.overdue", "complaints/_home_overdue.html",
                            lambda actor: {"overdue": access.overdue_count(actor)}, P.complaints_handle, order=8))
-    nav.add(nav.NavItem("complaints.index", nav._l("Complaints"), "complaint", P.complaints_handle, order=30))
-    nav.add(nav.NavItem("complaints.mine", nav._l("My complaints"), "complaint", P.complaints_intake,
+    nav.add(app, nav.NavItem("complaints.index", nav._l("Complaints"), "complaint", P.complaints_handle, order=30))
+    nav.add(app, nav.NavItem("complaints.mine", nav._l("My complaints"), "complaint", P.complaints_intake,
                         order=31, tab=False))
-    nav.add(nav.NavItem("complaints.new", nav._l("Take a complaint"), "complaint", P.complaints_intake,
+    nav.add(app, nav.NavItem("complaints.new", nav._l("Take a complaint"), "complaint", P.complaints_intake,
                         order=31, tab=False))
-    nav.add(nav.NavItem("complaints.followups", nav._l("Complaint follow-ups"), "complaint",
+    nav.add(app, nav.NavItem("complaints.followups", nav._l("Complaint follow-ups"), "complaint",
                         P.complaints_handle, order=32, tab=False))
-    nav.add(nav.NavItem("complaints.analysis", nav._l("Complaint analysis"), "chart", P.complaints_view_all,
+    nav.add(app, nav.NavItem("complaints.analysis", nav._l("Complaint analysis"), "chart", P.complaints_view_all,
                         order=33, tab=False))

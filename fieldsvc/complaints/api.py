@@ -6,7 +6,6 @@ from flask_smorest import Blueprint
 from fieldsvc import idempotency
 from fieldsvc.complaints import schemas
 from fieldsvc.complaints.services import access, followup, handling, intake
-from fieldsvc.extensions import db
 
 blp = Blueprint("complaints_api", __name__, url_prefix="/api/v1", description="Customer requests and complaints")
 
@@ -46,9 +45,7 @@ class Transition(MethodView):
     def post(self, data, complaint_id):
         """Move the complaint along the state table (complaints/rules.py); an illegal move → 409,
         a stale `version` → 409."""
-        complaint = handling.transition(current_user, complaint_id, data.pop("to"), data, data.pop("version", None))
-        db.session.commit()
-        return complaint
+        return handling.transition(current_user, complaint_id, data.pop("to"), data, data.pop("version", None))
 
 
 @blp.route("/complaints/<int:complaint_id>/followup")
@@ -57,7 +54,5 @@ class Followup(MethodView):
     @blp.response(200, schemas.ComplaintOut)
     def post(self, data, complaint_id):
         """The follow-up call after closure: satisfaction 1–5; 1–2 reopens the complaint."""
-        complaint = followup.record_followup(current_user, complaint_id, data["satisfaction"],
-                                             data.get("comments"), data.get("version"))
-        db.session.commit()
-        return complaint
+        return followup.record_followup(current_user, complaint_id, data["satisfaction"],
+                                        data.get("comments"), data.get("version"))

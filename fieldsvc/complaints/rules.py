@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from fieldsvc.statemachine import Machine, Move
+
 
 class Channel(StrEnum):
     hotline = "hotline"
@@ -64,14 +66,6 @@ class By(StrEnum):
     approver = "approver"
 
 
-@dataclass(frozen=True)
-class Move:
-    action: str  # contact | reject_invalid | acknowledge | investigate | propose | approve | send_back | …
-    by: By
-    needs_reason: bool = False  # a note is then required (why not valid, why sent back, why rejected)
-    reopens: bool = False  # counts as a reopening: the clock restarts, the solutions are withdrawn
-
-
 # The state table: (from, to) → the move. Everything not listed is illegal (409).
 TRANSITIONS: dict[tuple[Status, Status], Move] = {
     (Status.received, Status.contacted): Move("contact", By.handler),
@@ -96,16 +90,17 @@ TRANSITIONS: dict[tuple[Status, Status], Move] = {
 }
 
 
+# A reopening move (`reopens`) restarts the resolution clock and withdraws the solutions.
+MACHINE = Machine(TRANSITIONS)
+
+
 def move(from_status: str, to_status: str) -> Move | None:
     """The allowed move from → to, or None when the change is illegal."""
-    try:
-        return TRANSITIONS.get((Status(from_status), Status(to_status)))
-    except ValueError:
-        return None
+    return MACHINE.move(from_status, to_status)
 
 
 def next_statuses(from_status: str) -> list[Status]:
-    return [to for (frm, to) in TRANSITIONS if frm == from_status]
+    return MACHINE.targets(from_status)
 
 
 # --- routing: which work order a category starts -----------------------------------------------------

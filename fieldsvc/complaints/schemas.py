@@ -5,9 +5,6 @@ from marshmallow import Schema, fields, validate
 from fieldsvc.complaints import rules
 from fieldsvc.schemas import BaseSchema, ClientIdMixin, PageArgs, length, one_of, page_of, rng
 
-CATEGORIES = [c.value for c in rules.Category]
-CHANNELS = [c.value for c in rules.Channel]
-STATUSES = [s.value for s in rules.Status]
 PHONE = r"^\+?[0-9][0-9 \-]{4,28}$"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: anything larger is refused, not a 500
 
@@ -21,7 +18,7 @@ def _phone():
 
 
 class _ComplaintBase(BaseSchema):
-    category = fields.String(required=True, validate=one_of(CATEGORIES))
+    category = fields.String(required=True, validate=one_of(rules.Category))
     description = fields.String(required=True, validate=length(4000, 1))
     contact_name = fields.String(required=True, validate=length(100, 1))
     contact_phone = fields.String(required=True, validate=_phone())
@@ -32,7 +29,7 @@ class _ComplaintBase(BaseSchema):
 class ComplaintIn(ClientIdMixin, _ComplaintBase):
     """Staff intake (API and the staff form)."""
 
-    channel = fields.String(required=True, validate=one_of(CHANNELS))
+    channel = fields.String(required=True, validate=one_of(rules.Channel))
     customer_id = _id()
     account_no = fields.String(validate=length(20))
 
@@ -52,7 +49,7 @@ class TransitionIn(BaseSchema):
     """`to` and what that move needs: department (+ order_type) to contact; note as the reason to
     reject, send back or reopen; cause, solutions to propose; solution_id to approve; actions to resolve."""
 
-    to = fields.String(required=True, validate=one_of(STATUSES))
+    to = fields.String(required=True, validate=one_of(rules.Status))
     version = fields.Integer()
     note = fields.String(validate=length(4000))
     department = fields.String(validate=one_of(rules.DEPARTMENTS))
@@ -90,8 +87,8 @@ class ImprovementIn(BaseSchema):
 
 
 class ComplaintQuery(PageArgs):
-    status = fields.String(validate=one_of(STATUSES))
-    category = fields.String(validate=one_of(CATEGORIES))
+    status = fields.String(validate=one_of(rules.Status))
+    category = fields.String(validate=one_of(rules.Category))
     overdue = fields.Boolean(load_default=False)
     q = fields.String(validate=length(40))
 

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fieldsvc.complaints.models import Complaint, ComplaintEvent
-from fieldsvc.customers.services import TIMELINE_SOURCES, TimelineEvent
+from fieldsvc.customers.services import TimelineEvent, add_timeline_source
 from fieldsvc.extensions import db
 from fieldsvc.labels import label
 
@@ -31,6 +31,5 @@ def complaint_events(customer) -> list[TimelineEvent]:
     return events
 
 
-def register() -> None:
-    if complaint_events not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(complaint_events)
+def register(app) -> None:
+    add_timeline_source(app, complaint_events)

@@ -9,7 +9,7 @@ from fieldsvc.permissions import P, can
 
 
 def home_summary(actor) -> dict:
-    from fieldsvc.core.home import cards_for
+    from fieldsvc.home import cards_for
     summary = {"qualifications": auth_services.expiring_qualifications(actor), "cards": cards_for(actor)}
     if can(actor, P.customers_view):
         stmt = select(func.count(Customer.id))

@@ -3,7 +3,6 @@ from flask_login import current_user, login_required
 
 from fieldsvc.auth import services as auth_services
 from fieldsvc.core import services
-from fieldsvc.extensions import db
 from fieldsvc.permissions import ROLE_LABELS
 from fieldsvc.web import safe_next
 
@@ -30,6 +29,5 @@ def set_language():
     locale = request.form.get("locale") or None
     if current_user.is_authenticated:
         auth_services.set_locale(current_user, locale)
-        db.session.commit()
     session["locale"] = locale
     return redirect(safe_next(request.form.get("next")) or url_for("core.home"))

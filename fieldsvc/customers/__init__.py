@@ -11,8 +11,8 @@ def init_app(app) -> None:
     from fieldsvc.permissions import P
 
     app.register_blueprint(bp)
-    api.register(blp)
+    api.register(app, blp)
     app.cli.add_command(customers_cli)
-    register_timeline()
-    nav.add(nav.NavItem("customers.index", nav._l("Customers"), "customers", P.customers_view, order=10))
-    nav.add(nav.NavItem("customers.meters", nav._l("Meters"), "meter", P.meters_edit, order=60, tab=False))
+    register_timeline(app)
+    nav.add(app, nav.NavItem("customers.index", nav._l("Customers"), "customers", P.customers_view, order=10))
+    nav.add(app, nav.NavItem("customers.meters", nav._l("Meters"), "meter", P.meters_edit, order=60, tab=False))

@@ -4,7 +4,6 @@ from flask_smorest import Blueprint
 
 from fieldsvc import idempotency
 from fieldsvc.customers import schemas, services
-from fieldsvc.extensions import db
 
 blp = Blueprint("customers_api", __name__, url_prefix="/api/v1", description="Customers and meters")
 
@@ -25,7 +24,7 @@ class Customers(MethodView):
     def post(self, data):
         """Create a customer."""
         return idempotency.respond_created("customer", data, lambda d: services.create_customer(current_user, d),
-                        services.get_customer)
+                                           services.get_customer)
 
 
 @blp.route("/customers/<int:customer_id>")
@@ -40,7 +39,6 @@ class CustomerItem(MethodView):
         """Change a customer; a stale `version` → 409."""
         customer = services.get_customer(current_user, customer_id)
         services.update_customer(current_user, customer, data, data.pop("version", None))
-        db.session.commit()
         return customer
 
 
@@ -74,5 +72,4 @@ class MeterItem(MethodView):
         """Change a meter; a stale `version` → 409. Setting customer_id installs or removes it."""
         meter = services.get_meter(current_user, meter_id)
         services.update_meter(current_user, meter, data, data.pop("version", None))
-        db.session.commit()
         return meter

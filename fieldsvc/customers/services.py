@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from fieldsvc import audit, clock
+from fieldsvc import audit, clock, registry
 from fieldsvc.customers import rules
 from fieldsvc.customers.models import Appliance, Customer, District, Meter, MeterInstallation, SupplyChange
 from fieldsvc.errors import Conflict, Duplicate, Invalid, NotFound
@@ -375,15 +375,16 @@ class TimelineEvent:
     url: str | None = None
 
 
-# Later domains append functions (customer) -> list[TimelineEvent]; the page shows them all in time order.
-TIMELINE_SOURCES: list = []
+def add_timeline_source(app, source) -> None:
+    """Each domain adds what it has to say of a customer: fn(customer) -> list[TimelineEvent]."""
+    registry.of(app).timeline_sources.append(source)
 
 
 def timeline(actor, customer: Customer) -> list[TimelineEvent]:
     """Everything that happened to this customer, newest first."""
     require(actor, P.customers_view)
     events = []
-    for source in TIMELINE_SOURCES:
+    for source in registry.of().timeline_sources:
         events.extend(source(customer))
     return sorted(events, key=lambda e: _sort_key(e.at), reverse=True)
 

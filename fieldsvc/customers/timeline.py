@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from fieldsvc.audit import AuditEntry
 from fieldsvc.customers.models import MeterInstallation, SupplyChange
-from fieldsvc.customers.services import TIMELINE_SOURCES, TimelineEvent
+from fieldsvc.customers.services import TimelineEvent, add_timeline_source
 from fieldsvc.extensions import db
 from fieldsvc.labels import label
 
@@ -55,6 +55,5 @@ def supply_events(customer) -> list[TimelineEvent]:
     return events
 
 
-def register() -> None:
-    if registry_events not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(registry_events)
+def register(app) -> None:
+    add_timeline_source(app, registry_events)

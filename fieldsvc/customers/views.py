@@ -2,25 +2,17 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
 from fieldsvc import clock
 from fieldsvc.customers import schemas, services
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import form_page, load_form
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 PER_PAGE = 30
 COUNT_UP_TO = 1000  # a search page counts its matches up to here
-
-
-def _load(schema, form) -> dict:
-    """Validate a submitted form with the API's schema; errors come back as Invalid."""
-    try:
-        return schema.load(form.to_dict())
-    except ValidationError as exc:
-        raise Invalid(exc.messages) from exc
 
 
 @bp.get("/")
@@ -45,28 +37,20 @@ def show(customer_id):
 
 def _customer_form(customer=None):
     """Shared by new and edit: validate, call the service, or re-render with the typed data kept."""
-    form = request.form
-    errors = {}
-    if request.method == "POST":
-        try:
-            if customer is None:
-                data = _load(schemas.CustomerIn(), form)
-                data.pop("client_id", None)
-                customer = services.create_customer(current_user, data)
-                message = _("Customer %(no)s registered.", no=customer.account_no)
-            else:
-                data = _load(schemas.CustomerPatch(), form)
-                services.update_customer(current_user, customer, data, data.pop("version", None))
-                message = _("Changes saved.")
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("customers.show", customer_id=customer.id))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-    values = form if request.method == "POST" else _customer_values(customer)
-    return render_template("customers/form.html", customer=customer, values=values, errors=errors,
-                           districts=services.list_districts()), 422 if errors else 200
+    def process():
+        if customer is None:
+            data = load_form(schemas.CustomerIn())
+            data.pop("client_id", None)
+            saved = services.create_customer(current_user, data)
+            message = _("Customer %(no)s registered.", no=saved.account_no)
+        else:
+            data = load_form(schemas.CustomerPatch())
+            saved = services.update_customer(current_user, customer, data, data.pop("version", None))
+            message = _("Changes saved.")
+        flash(message, "success")
+        return redirect(url_for("customers.show", customer_id=saved.id))
+    values = _customer_values(customer) if request.method == "GET" else None
+    return form_page("customers/form.html", process, values, customer=customer, districts=services.list_districts())
 
 
 def _customer_values(customer) -> dict:
@@ -93,18 +77,12 @@ def edit(customer_id):
 @permission_required(P.customers_edit)
 def new_appliance(customer_id):
     customer = services.get_customer(current_user, customer_id)
-    errors = {}
-    if request.method == "POST":
-        try:
-            services.add_appliance(current_user, customer, _load(schemas.ApplianceIn(), request.form))
-            db.session.commit()
-            flash(_("Appliance recorded."), "success")
-            return redirect(url_for("customers.show", customer_id=customer.id))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-    return render_template("customers/appliance_form.html", customer=customer, values=request.form,
-                           errors=errors), 422 if errors else 200
+
+    def process():
+        services.add_appliance(current_user, customer, load_form(schemas.ApplianceIn()))
+        flash(_("Appliance recorded."), "success")
+        return redirect(url_for("customers.show", customer_id=customer.id))
+    return form_page("customers/appliance_form.html", process, customer=customer)
 
 
 # --- meters ---------------------------------------------------------------------------------------
@@ -125,23 +103,17 @@ def meters():
 def new_meter():
     customer_id = request.values.get("customer_id", type=int)
     customer = services.get_customer(current_user, customer_id) if customer_id else None
-    errors = {}
-    if request.method == "POST":
-        try:
-            data = _load(schemas.MeterIn(), request.form)
-            data.pop("client_id", None)
-            meter = services.create_meter(current_user, data)
-            db.session.commit()
-            flash(_("Meter %(serial)s registered.", serial=meter.serial_no), "success")
-            if meter.customer_id:
-                return redirect(url_for("customers.show", customer_id=meter.customer_id))
-            return redirect(url_for("customers.meter", meter_id=meter.id))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-    values = request.form if request.method == "POST" else {"installed_on": clock.today().isoformat()}
-    return render_template("customers/meter_form.html", customer=customer, values=values,
-                           errors=errors), 422 if errors else 200
+
+    def process():
+        data = load_form(schemas.MeterIn())
+        data.pop("client_id", None)
+        meter = services.create_meter(current_user, data)
+        flash(_("Meter %(serial)s registered.", serial=meter.serial_no), "success")
+        if meter.customer_id:
+            return redirect(url_for("customers.show", customer_id=meter.customer_id))
+        return redirect(url_for("customers.meter", meter_id=meter.id))
+    return form_page("customers/meter_form.html", process, {"installed_on": clock.today().isoformat()},
+                     customer=customer)
 
 
 @bp.get("/meters/<int:meter_id>")
@@ -156,12 +128,11 @@ def remove_meter(meter_id):
     meter = services.get_meter(current_user, meter_id)
     customer_id = meter.customer_id
     try:
-        data = _load(schemas.MeterRemoval(), request.form)
+        data = load_form(schemas.MeterRemoval())
         services.remove_meter(current_user, meter, data["removed_on"], data.get("final_reading"), data["reason"])
-        db.session.commit()
         flash(_("Meter %(serial)s removed.", serial=meter.serial_no), "success")
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the page goes back (a redirect, which the unit of work would commit)
         flash(" ".join(m for msgs in exc.errors.values() for m in msgs), "error")
         return redirect(url_for("customers.meter", meter_id=meter.id))
     return redirect(url_for("customers.show", customer_id=customer_id))

@@ -11,22 +11,22 @@ def init_app(app) -> None:
     from fieldsvc.permissions import P
 
     rules.targets(app.config.get("DISPATCH_TARGETS"))  # a wrong override fails at start-up, not mid-shift
-    labels.register()
+    labels.register(app)
     app.register_blueprint(bp)
-    api.register(blp)
-    uploads.register_visibility("work_order", orders.may_see_id)
-    timeline.register()
-    from fieldsvc.core import home
+    api.register(app, blp)
+    uploads.register_visibility(app, "work_order", orders.may_see_id)
+    timeline.register(app)
+    from fieldsvc import home
     from fieldsvc.dispatch.services import board
-    home.add(home.HomeCard("dispatch.jobs", "dispatch/_home_jobs.html",
+    home.add(app, home.HomeCard("dispatch.jobs", "dispatch/_home_jobs.html",
                            lambda actor: {"count": board.jobs_today_count(actor)}, P.orders_work, order=5))
-    home.add(home.HomeCard("dispatch.board", "dispatch/_home_board.html", board.chief_summary,
+    home.add(app, home.HomeCard("dispatch.board", "dispatch/_home_board.html", board.chief_summary,
                            P.orders_view_all, order=5))
-    nav.add(nav.NavItem("dispatch.jobs", nav._l("My jobs"), "orders", P.orders_work, order=5))
-    nav.add(nav.NavItem("dispatch.board", nav._l("Dispatch"), "orders", P.orders_view_all, order=5))
-    nav.add(nav.NavItem("dispatch.followups", nav._l("Follow-up calls"), "orders", P.followup_record,
+    nav.add(app, nav.NavItem("dispatch.jobs", nav._l("My jobs"), "orders", P.orders_work, order=5))
+    nav.add(app, nav.NavItem("dispatch.board", nav._l("Dispatch"), "orders", P.orders_view_all, order=5))
+    nav.add(app, nav.NavItem("dispatch.followups", nav._l("Follow-up calls"), "orders", P.followup_record,
                         order=45, tab=False))
-    nav.add(nav.NavItem("dispatch.custody_index", nav._l("Tools and parts"), "tools", P.custody_manage,
+    nav.add(app, nav.NavItem("dispatch.custody_index", nav._l("Tools and parts"), "tools", P.custody_manage,
                         order=46, tab=False))
-    nav.add(nav.NavItem("dispatch.my_custody", nav._l("My tools and parts"), "tools", P.orders_work,
+    nav.add(app, nav.NavItem("dispatch.my_custody", nav._l("My tools and parts"), "tools", P.orders_work,
                         order=46, tab=False))

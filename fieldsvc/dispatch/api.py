@@ -6,7 +6,6 @@ from flask_smorest import Blueprint
 from fieldsvc import idempotency
 from fieldsvc.dispatch import schemas
 from fieldsvc.dispatch.services import orders
-from fieldsvc.extensions import db
 
 blp = Blueprint("dispatch_api", __name__, url_prefix="/api/v1", description="Work orders")
 
@@ -46,7 +45,6 @@ class Assign(MethodView):
     def post(self, data, order_id):
         """Assign or reassign; the assignee's role must fit the type. A stale version → 409."""
         order = orders.assign(current_user, order_id, data["assignee_id"], data["version"], data.get("note"))
-        db.session.commit()
         return order
 
 
@@ -61,5 +59,4 @@ class Transition(MethodView):
                       if k in data}
         order = orders.transition(current_user, order_id, data["to"], data["version"], data.get("lat"),
                                   data.get("lng"), data.get("note"), completion)
-        db.session.commit()
         return order

@@ -56,8 +56,8 @@ GROUPS = {
 }
 
 
-def register() -> None:
-    labels.register(GROUPS)
+def register(app) -> None:
+    labels.register(app, GROUPS)
 
 
 # The fields of the completion results (schemas/results.py), as the form and the job sheet show them.

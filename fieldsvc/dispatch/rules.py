@@ -8,6 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from fieldsvc.statemachine import Machine, Move
+
 
 class OrderType(StrEnum):
     emergency = "emergency"
@@ -61,14 +63,6 @@ class By(StrEnum):
     chief = "chief"
 
 
-@dataclass(frozen=True)
-class Move:
-    action: str  # accept | reject | en_route | on_site | complete | close | cancel
-    by: By
-    needs_reason: bool = False  # a note is then required (why rejected, why cancelled)
-    gps: bool = False  # the place is recorded when the phone gives it
-
-
 # The state table. Assignment (new/assigned/… → assigned) goes through assign(), not through here.
 TRANSITIONS: dict[tuple[Status, Status], Move] = {
     (Status.assigned, Status.accepted): Move("accept", By.tech),
@@ -89,19 +83,23 @@ FOLLOWUP_TRANSITIONS: dict[tuple[Status, Status], Move] = {
 }
 
 
+MACHINE = Machine(TRANSITIONS)
+FOLLOWUP_MACHINE = Machine(FOLLOWUP_TRANSITIONS)
+
+
+def machine(order_type: str) -> Machine:
+    """The state table of this type of order."""
+    return FOLLOWUP_MACHINE if order_type == OrderType.followup_visit else MACHINE
+
+
 def move(order_type: str, from_status: str, to_status: str) -> Move | None:
     """The allowed move from → to for this type of order, or None when the change is illegal."""
-    table = FOLLOWUP_TRANSITIONS if order_type == OrderType.followup_visit else TRANSITIONS
-    try:
-        return table.get((Status(from_status), Status(to_status)))
-    except ValueError:
-        return None
+    return machine(order_type).move(from_status, to_status)
 
 
 def next_statuses(order_type: str, from_status: str, by: By) -> list[Status]:
-    """Where this actor kind may take the order next (for the buttons on the order page)."""
-    table = FOLLOWUP_TRANSITIONS if order_type == OrderType.followup_visit else TRANSITIONS
-    return [to for (frm, to), m in table.items() if frm == from_status and m.by == by]
+    """Where this actor kind may take the order next."""
+    return machine(order_type).targets(from_status, by)
 
 
 # --- who may be assigned what ---------------------------------------------------------------------
@@ -261,6 +259,7 @@ class MoveKind(StrEnum):
 
 
 MOVE_SIGN = {MoveKind.issue: 1, MoveKind.use: -1, MoveKind.ret: -1}
+STORE_MOVES = (MoveKind.issue, MoveKind.ret)  # what the store records; "use" comes only from a completed job
 
 
 def move_allowed(item_kind: str, move_kind: str) -> bool:

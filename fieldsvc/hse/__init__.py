@@ -10,18 +10,17 @@ def init_app(app) -> None:
     from fieldsvc.hse.views import bp
     from fieldsvc.permissions import P
 
-    labels.register()
+    labels.register(app)
     app.register_blueprint(bp)
-    api.register(blp)
-    uploads.register_visibility(observations.ENTITY, observations.photo_visible)
+    api.register(app, blp)
+    uploads.register_visibility(app, observations.ENTITY, observations.photo_visible)
     # The safety office works in HSE all day: a tab; everyone else gets home tiles to report and
     # to see their own actions and training.
-    from fieldsvc import clock
-    from fieldsvc.core import home
+    from fieldsvc import clock, home
     from fieldsvc.hse.services import dashboard
-    home.add(home.HomeCard("hse.figures", "hse/_home_card.html",
+    home.add(app, home.HomeCard("hse.figures", "hse/_home_card.html",
                            lambda actor: dashboard.home_figures(actor, clock.today()), P.hse_view,
                            roles=frozenset({"safety_officer", "director"}), order=11))
-    nav.add(nav.NavItem("hse.index", nav._l("HSE"), "shield", P.hse_manage, order=11))
-    nav.add(nav.NavItem("hse.report", nav._l("Report a hazard"), "shield", P.hse_report, order=90, tab=False))
-    nav.add(nav.NavItem("hse.mine", nav._l("My safety"), "shield", P.hse_report, order=91, tab=False))
+    nav.add(app, nav.NavItem("hse.index", nav._l("HSE"), "shield", P.hse_manage, order=11))
+    nav.add(app, nav.NavItem("hse.report", nav._l("Report a hazard"), "shield", P.hse_report, order=90, tab=False))
+    nav.add(app, nav.NavItem("hse.mine", nav._l("My safety"), "shield", P.hse_report, order=91, tab=False))

@@ -4,7 +4,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldsvc import clock, idempotency
-from fieldsvc.extensions import db
 from fieldsvc.hse import schemas
 from fieldsvc.hse.services import capa, observations, registers
 
@@ -40,7 +39,6 @@ class HazardItem(MethodView):
         """Change a line (re-assessed); a stale `version` → 409."""
         hazard = registers.get_hazard(current_user, hazard_id)
         registers.update_hazard(current_user, hazard, data, data.pop("version", None))
-        db.session.commit()
         return hazard
 
 
@@ -116,5 +114,4 @@ class NonconformityTransition(MethodView):
         """Move along the state table; an illegal move → 409; closing → director only (403)."""
         nc = capa.get(current_user, nc_id)
         capa.transition(current_user, nc, data["to"], data.get("version"), data.get("reason"))
-        db.session.commit()
         return nc

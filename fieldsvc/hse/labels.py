@@ -88,5 +88,5 @@ GROUPS = {
 }
 
 
-def register() -> None:
-    labels.register(GROUPS)
+def register(app) -> None:
+    labels.register(app, GROUPS)

@@ -7,6 +7,9 @@ naming the factor, so every caller (form, API, import, seed) reports the same fi
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+
+from fieldsvc.statemachine import Machine, Move
 
 # --- LEC ------------------------------------------------------------------------------------------
 
@@ -172,20 +175,48 @@ def aspect_score(kind: str, scores: dict) -> tuple[int, bool]:
     return total, significant
 
 
+# --- field observations --------------------------------------------------------------------------
+
+OBSERVATION_KINDS = ("hazard", "aspect")
+OBSERVATION_STATES = ("open", "registered", "closed")  # awaiting review → a register line or an NC, or closed
+
+
 # --- nonconformities ------------------------------------------------------------------------------
 
 NC_STATES = ("draft", "analysis", "action_plan", "in_progress", "effectiveness_check", "closed", "cancelled")
 NC_OPEN = NC_STATES[:5]
-# current state → states it may move to. Not effective → back to the actions; re-plan → analysis.
-NC_TRANSITIONS = {
-    "draft": frozenset({"analysis", "cancelled"}),
-    "analysis": frozenset({"action_plan", "cancelled"}),
-    "action_plan": frozenset({"in_progress", "analysis", "cancelled"}),
-    "in_progress": frozenset({"effectiveness_check", "cancelled"}),
-    "effectiveness_check": frozenset({"closed", "in_progress"}),
-    "closed": frozenset(),
-    "cancelled": frozenset(),
+
+
+class NcBy(StrEnum):
+    """Who moves a nonconformity: the safety office (hse_manage); only the director (approver) closes it."""
+
+    manager = "manager"
+    approver = "approver"
+
+
+_CANCEL = Move("cancel", NcBy.manager, needs_reason=True)
+# The state table. Not effective → back to the actions; re-plan → analysis.
+NC_MOVES: dict[tuple[str, str], Move] = {
+    ("draft", "analysis"): Move("analyse", NcBy.manager),
+    ("draft", "cancelled"): _CANCEL,
+    ("analysis", "action_plan"): Move("plan", NcBy.manager),
+    ("analysis", "cancelled"): _CANCEL,
+    ("action_plan", "analysis"): Move("replan", NcBy.manager),
+    ("action_plan", "in_progress"): Move("start", NcBy.manager),
+    ("action_plan", "cancelled"): _CANCEL,
+    ("in_progress", "effectiveness_check"): Move("check", NcBy.manager),
+    ("in_progress", "cancelled"): _CANCEL,
+    ("effectiveness_check", "in_progress"): Move("not_effective", NcBy.manager),
+    ("effectiveness_check", "closed"): Move("close", NcBy.approver),
 }
+NC_MACHINE = Machine(NC_MOVES)
+# current state → states it may move to
+NC_TRANSITIONS = {state: frozenset(NC_MACHINE.targets(state)) for state in NC_STATES}
+
+
+def nc_by(target: str) -> NcBy:
+    """Who may move a nonconformity to `target` (asked before the move is known to be legal)."""
+    return NcBy.approver if target == "closed" else NcBy.manager
 NC_ORIGINS = ("audit", "inspection", "complaint", "incident", "field_hazard")
 ACTION_KINDS = ("immediate", "corrective", "preventive", "improvement")
 

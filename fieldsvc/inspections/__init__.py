@@ -13,24 +13,24 @@ def init_app(app) -> None:
     from fieldsvc.permissions import P
 
     rules.cycle_table(app.config.get("INSPECTION_CYCLE_MONTHS"))  # a wrong override fails at start-up
-    labels.register()
+    labels.register(app)
     app.register_blueprint(bp)
-    api.register(blp)
+    api.register(app, blp)
     app.cli.add_command(inspections_cli)
-    uploads.register_visibility("inspection", common.inspection_visible)
-    uploads.register_visibility("hazard", common.hazard_visible)
-    archive.register()
-    from fieldsvc.core import home as home_cards
+    uploads.register_visibility(app, "inspection", common.inspection_visible)
+    uploads.register_visibility(app, "hazard", common.hazard_visible)
+    archive.register(app)
+    from fieldsvc import home as home_cards
     from fieldsvc.inspections.services import home
-    home_cards.add(home_cards.HomeCard("inspections.figures", "inspections/_home_figures.html",
+    home_cards.add(app, home_cards.HomeCard("inspections.figures", "inspections/_home_figures.html",
                                        lambda actor: home.figures(actor) or None, order=12))
-    nav.add(nav.NavItem("inspections.plan_index", nav._l("Inspection plan"), "shield", P.inspections_plan, order=12))
-    nav.add(nav.NavItem("inspections.mine", nav._l("Inspections"), "shield", P.inspections_record, order=13))
-    nav.add(nav.NavItem("inspections.hazards_index", nav._l("Hazards"), "shield", P.hazards_view_all, order=14,
+    nav.add(app, nav.NavItem("inspections.plan_index", nav._l("Inspection plan"), "shield", P.inspections_plan, order=12))
+    nav.add(app, nav.NavItem("inspections.mine", nav._l("Inspections"), "shield", P.inspections_record, order=13))
+    nav.add(app, nav.NavItem("inspections.hazards_index", nav._l("Hazards"), "shield", P.hazards_view_all, order=14,
                         tab=False))
-    nav.add(nav.NavItem("inspections.rectifications", nav._l("Rectifications"), "shield", P.hazards_rectify,
+    nav.add(app, nav.NavItem("inspections.rectifications", nav._l("Rectifications"), "shield", P.hazards_rectify,
                         order=6))
-    nav.add(nav.NavItem("inspections.recheck_queue", nav._l("Hazard re-checks"), "shield", P.hazards_recheck,
+    nav.add(app, nav.NavItem("inspections.recheck_queue", nav._l("Hazard re-checks"), "shield", P.hazards_recheck,
                         order=44, tab=False))
-    nav.add(nav.NavItem("inspections.sampling", nav._l("Pressure sampling"), "shield", P.pressure_sampling,
+    nav.add(app, nav.NavItem("inspections.sampling", nav._l("Pressure sampling"), "shield", P.pressure_sampling,
                         order=44, tab=False))

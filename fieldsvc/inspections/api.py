@@ -4,7 +4,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldsvc import idempotency
-from fieldsvc.extensions import db
 from fieldsvc.inspections import schemas
 from fieldsvc.inspections.services import common, hazard_lists, hazards, recording
 
@@ -55,8 +54,7 @@ class Hazards(MethodView):
         """Hazards: `view` all / escalated (overdue) / mine (a pipe fitter's) / recheck (awaiting re-check)."""
         items, total = hazard_lists.list_hazards(current_user, args["view"], args.get("status"), args.get("grade"),
                                                  args.get("district_id"), args.get("customer_id"),
-                                                 args["page"], args["per_page"])
-        db.session.commit()  # statuses read from the orders were brought up to date
+                                                 args["page"], args["per_page"])  # brings statuses up to date
         return {"items": items, "total": total}
 
 
@@ -65,6 +63,5 @@ class HazardItem(MethodView):
     @blp.response(200, schemas.SafetyHazardOut)
     def get(self, hazard_id):
         hazard = hazards.get(current_user, hazard_id)
-        hazards.refresh([hazard])
-        db.session.commit()
+        hazards.refresh([hazard])  # its status read from the order, kept by the request's commit
         return hazard

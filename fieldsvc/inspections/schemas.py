@@ -61,11 +61,6 @@ class SafetyHazardBrief(Schema):
     work_order_id = fields.Integer(allow_none=True)
 
 
-class InspectionPressure(Schema):
-    verdict = fields.String(allow_none=True)
-    restriction = fields.Boolean(allow_none=True)
-
-
 class SafetyInspectionOut(Schema):
     id = fields.Integer()
     customer_id = fields.Integer()

@@ -8,28 +8,27 @@ the year (the job charter). Corrective actions and compliance findings run as HS
 
 
 def init_app(app) -> None:
-    from fieldsvc import api, nav
-    from fieldsvc.core import home
+    from fieldsvc import api, home, nav
     from fieldsvc.management import labels, models  # noqa: F401
     from fieldsvc.management.api import blp
     from fieldsvc.management.services import acks, vehicles
     from fieldsvc.management.views import bp
     from fieldsvc.permissions import P
 
-    labels.register()
+    labels.register(app)
     app.register_blueprint(bp)
-    api.register(blp)
-    nav.add(nav.NavItem("management.policies_index", nav._l("Policies"), "book", P.policies_view,
+    api.register(app, blp)
+    nav.add(app, nav.NavItem("management.policies_index", nav._l("Policies"), "book", P.policies_view,
                         order=70, tab=False))
-    nav.add(nav.NavItem("management.incidents_index", nav._l("Incidents"), "alert", P.incidents_view,
+    nav.add(app, nav.NavItem("management.incidents_index", nav._l("Incidents"), "alert", P.incidents_view,
                         order=71, tab=False))
-    nav.add(nav.NavItem("management.plans_index", nav._l("Annual plans"), "chart", P.plans_view,
+    nav.add(app, nav.NavItem("management.plans_index", nav._l("Annual plans"), "chart", P.plans_view,
                         order=72, tab=False))
-    nav.add(nav.NavItem("management.vehicles_index", nav._l("Vehicles"), "car", P.vehicles_view,
+    nav.add(app, nav.NavItem("management.vehicles_index", nav._l("Vehicles"), "car", P.vehicles_view,
                         order=73, tab=False))
-    home.add(home.HomeCard("management.acks", "management/_home_acks.html", acks.pending_count,
+    home.add(app, home.HomeCard("management.acks", "management/_home_acks.html", acks.pending_count,
                            P.policies_view, order=5))
-    home.add(home.HomeCard("management.driver", "management/_home_driver.html", vehicles.driver_card,
+    home.add(app, home.HomeCard("management.driver", "management/_home_driver.html", vehicles.driver_card,
                            P.vehicle_log, order=12))
-    home.add(home.HomeCard("management.vehicles_overdue", "management/_home_vehicles.html", vehicles.overdue_card,
+    home.add(app, home.HomeCard("management.vehicles_overdue", "management/_home_vehicles.html", vehicles.overdue_card,
                            P.vehicles_manage, order=40))

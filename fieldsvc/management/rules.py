@@ -231,6 +231,7 @@ INCIDENT_KINDS = ("gas_leak", "fire", "explosion", "poisoning", "supply_interrup
                   "third_party_damage", "other")
 INCIDENT_SEVERITIES = ("minor", "general", "major")  # 一般 / 较大 / 重大 in the department's words
 NOTIFY_CHANNELS = ("phone", "sms", "in_person", "written", "radio")
+INCIDENT_ACTION_KINDS = ("corrective", "preventive")  # each run as an HSE nonconformity
 
 
 # --- vehicles --------------------------------------------------------------------------------------

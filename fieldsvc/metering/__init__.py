@@ -9,15 +9,15 @@ def init_app(app) -> None:
     from fieldsvc.metering.views import bp, public_bp
     from fieldsvc.permissions import P
 
-    labels.register()
-    timeline.register()
+    labels.register(app)
+    timeline.register(app)
     formatting.register(app)
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
-    api.register(blp)
-    from fieldsvc.core import home as home_cards
+    api.register(app, blp)
+    from fieldsvc import home as home_cards
     from fieldsvc.metering.services import home
-    home_cards.add(home_cards.HomeCard("metering.summary", "metering/_home_summary.html",
+    home_cards.add(app, home_cards.HomeCard("metering.summary", "metering/_home_summary.html",
                                        lambda actor: home.summary(actor) or None,
                                        roles=frozenset({"metering_head", "metering_tech", "director"}), order=15))
-    nav.add(nav.NavItem("metering.index", nav._l("Metering"), "lab", P.meter_tests_view, order=40))
+    nav.add(app, nav.NavItem("metering.index", nav._l("Metering"), "lab", P.meter_tests_view, order=40))

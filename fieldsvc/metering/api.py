@@ -5,7 +5,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldsvc import idempotency
-from fieldsvc.extensions import db
 from fieldsvc.metering import schemas
 from fieldsvc.metering.services import documents, equipment, meter_tests
 
@@ -43,7 +42,6 @@ class EquipmentItem(MethodView):
         """Change a standard (e.g. a new calibration); a stale `version` → 409."""
         item = equipment.get_equipment(current_user, equipment_id)
         equipment.update_equipment(current_user, item, data, data.pop("version", None))
-        db.session.commit()
         return item
 
 
@@ -80,9 +78,7 @@ class Issue(MethodView):
     def post(self, data, test_id):
         """The metering head approves and issues the certificate (pass) or result notice (fail)."""
         test = meter_tests.get_test(current_user, test_id)
-        document = documents.issue(current_user, test, data.get("checker_id"))
-        db.session.commit()
-        return document
+        return documents.issue(current_user, test, data.get("checker_id"))
 
 
 @blp.route("/documents/<string:number>.pdf")

@@ -33,5 +33,5 @@ def failure_label(code: str) -> str:
     return labels.label(code, "test_failure")
 
 
-def register() -> None:
-    labels.register(GROUPS)
+def register(app) -> None:
+    labels.register(app, GROUPS)

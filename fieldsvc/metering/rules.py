@@ -146,6 +146,14 @@ def plain(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
 
 
+def default_verification(installed: bool, verified_before: bool) -> Verification:
+    """The kind of test a meter on the bench most likely gets: in service when it is installed at a
+    customer's; initial for a meter never verified; else subsequent."""
+    if installed:
+        return Verification.in_service
+    return Verification.subsequent if verified_before else Verification.initial
+
+
 def default_flows(size: str) -> list[Decimal]:
     """qmin, 0.2 qmax, qmax of the size, as the form prefills them."""
     return [qmin(size) if f == "qmin" else plain(f * qmax(size)) for f in DEFAULT_POINT_FACTORS]

@@ -180,7 +180,8 @@ MeterTestPage = page_of(MeterTestOut)
 
 class BatchOpenIn(BenchConditionsIn):
     reference = fields.String(required=True, validate=length(60, 1))
-    verification = fields.String(load_default="initial", validate=one_of(["initial", "subsequent"]))
+    verification = fields.String(load_default=rules.Verification.initial.value, validate=one_of(
+        [rules.Verification.initial.value, rules.Verification.subsequent.value]))  # a session is not in service
 
 
 class BatchTestIn(MeterTestReadingsIn):

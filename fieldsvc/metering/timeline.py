@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from fieldsvc.customers.services import TIMELINE_SOURCES, TimelineEvent
+from fieldsvc.customers.services import TimelineEvent, add_timeline_source
 from fieldsvc.extensions import db
 from fieldsvc.labels import label
 from fieldsvc.metering.formatting import plain, signed
@@ -59,6 +59,5 @@ def metering_events(customer) -> list[TimelineEvent]:
     return events
 
 
-def register() -> None:
-    if metering_events not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(metering_events)
+def register(app) -> None:
+    add_timeline_source(app, metering_events)

@@ -3,7 +3,7 @@
 
 def init_app(app) -> None:
     from fieldsvc import api, nav, uploads
-    from fieldsvc.customers.services import TIMELINE_SOURCES
+    from fieldsvc.customers.services import add_timeline_source
     from fieldsvc.permissions import P
     from fieldsvc.readings import labels, models  # noqa: F401
     from fieldsvc.readings.api import blp
@@ -12,28 +12,27 @@ def init_app(app) -> None:
     from fieldsvc.readings.timeline import customer_events
     from fieldsvc.readings.views import bp
 
-    labels.register()
+    labels.register(app)
     app.register_blueprint(bp)
-    api.register(blp)
+    api.register(app, blp)
     _register_sync()
     app.cli.add_command(readings_cli)
-    uploads.register_visibility("reading", review.reading_visible)
-    uploads.register_visibility("reading_skip", review.skip_visible)
-    uploads.register_visibility("arrears_case", arrears.case_visible)
-    if customer_events not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(customer_events)
-    nav.add(nav.NavItem("readings.my_route", nav._l("My route"), "route", P.routes_work, order=15))
-    nav.add(nav.NavItem("readings.review", nav._l("Readings review"), "route", P.readings_review, order=25))
-    nav.add(nav.NavItem("readings.routes", nav._l("Routes"), "route", P.routes_view, order=26, tab=False))
-    nav.add(nav.NavItem("readings.arrears", nav._l("Arrears"), "card", P.bills_view_all, order=27, tab=False))
-    nav.add(nav.NavItem("readings.tampering", nav._l("Suspected tampering"), "shield", P.tampering_view,
+    uploads.register_visibility(app, "reading", review.reading_visible)
+    uploads.register_visibility(app, "reading_skip", review.skip_visible)
+    uploads.register_visibility(app, "arrears_case", arrears.case_visible)
+    add_timeline_source(app, customer_events)
+    nav.add(app, nav.NavItem("readings.my_route", nav._l("My route"), "route", P.routes_work, order=15))
+    nav.add(app, nav.NavItem("readings.review", nav._l("Readings review"), "route", P.readings_review, order=25))
+    nav.add(app, nav.NavItem("readings.routes", nav._l("Routes"), "route", P.routes_view, order=26, tab=False))
+    nav.add(app, nav.NavItem("readings.arrears", nav._l("Arrears"), "card", P.bills_view_all, order=27, tab=False))
+    nav.add(app, nav.NavItem("readings.tampering", nav._l("Suspected tampering"), "shield", P.tampering_view,
                         order=28, tab=False))
-    nav.add(nav.NavItem("readings.tariffs", nav._l("Tariffs"), "chart", P.tariffs_view, order=90, tab=False))
-    from fieldsvc.core import home
+    nav.add(app, nav.NavItem("readings.tariffs", nav._l("Tariffs"), "chart", P.tariffs_view, order=90, tab=False))
+    from fieldsvc import home
     from fieldsvc.readings.services import routes
-    home.add(home.HomeCard("readings.reader", "readings/_home_reader.html", routes.reader_today,
+    home.add(app, home.HomeCard("readings.reader", "readings/_home_reader.html", routes.reader_today,
                            P.routes_work, order=10))
-    home.add(home.HomeCard("readings.review", "readings/_home_review.html", review.counts,
+    home.add(app, home.HomeCard("readings.review", "readings/_home_review.html", review.counts,
                            P.readings_review, roles=frozenset({"station_chief"}), order=30))
 
 

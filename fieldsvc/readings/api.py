@@ -1,4 +1,5 @@
-"""JSON API of readings, routes, tariffs and bills (API.md). Handlers: parse → service → commit → respond."""
+"""JSON API of readings, routes, tariffs and bills (API.md). Handlers: parse → service → respond; the request's
+unit of work (fieldsvc.web) commits."""
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -23,12 +24,8 @@ class Readings(MethodView):
     def post(self, data):
         """Record a reading. A refused reading → 422; spike and negative pass with confirm and a reason.
         A second actual, estimated or self reading of the meter in one month → 409 {"error"}."""
-        client_id = data.pop("client_id", None)
-        payload = dict(data)
-        reading_id, created = idempotency.create_once(
-            current_user, "reading", client_id, payload, lambda: create_reading(current_user, data))
-        db.session.commit()
-        return db.session.get(Reading, reading_id), 201 if created else 200
+        return idempotency.respond_created("reading", data, lambda d: create_reading(current_user, d),
+                                           lambda _actor, reading_id: db.session.get(Reading, reading_id))
 
 
 def create_reading(actor, data: dict) -> Reading:
@@ -53,7 +50,6 @@ class ApproveReading(MethodView):
     def post(self, data, reading_id):
         """The chief approves a flagged reading (it is billed)."""
         reading = approve(current_user, reading_id, data.get("note"))
-        db.session.commit()
         return reading
 
 
@@ -64,7 +60,6 @@ class SendBackReading(MethodView):
     def post(self, data, reading_id):
         """The chief sends a flagged reading back: the meter is read again."""
         reading = send_back(current_user, reading_id, data.get("note"))
-        db.session.commit()
         return reading
 
 
@@ -81,7 +76,6 @@ class Routes(MethodView):
     def post(self, data):
         """Create a route (station chief)."""
         route = routes.create_route(current_user, data)
-        db.session.commit()
         return route
 
 
@@ -98,7 +92,6 @@ class RouteItem(MethodView):
         """Rename, assign a reader, deactivate; a stale `version` → 409."""
         route = routes.get_route(current_user, route_id)
         routes.update_route(current_user, route, data, data.pop("version", None))
-        db.session.commit()
         return route
 
 
@@ -115,7 +108,6 @@ class Tariffs(MethodView):
     def post(self, data):
         """A new tariff version from `valid_from` (director)."""
         tariff = billing.create_tariff(current_user, data)
-        db.session.commit()
         return tariff
 
 

@@ -18,7 +18,7 @@ from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from fieldsvc import audit, clock
 from fieldsvc.customers.models import Meter
@@ -185,7 +185,3 @@ def _consumptions(meter_id, rows, last, present, routes, actor, result) -> list[
         present.add((meter_id, row.read_at))
         previous = (row.read_at, row.value)
     return out
-
-
-def count_readings() -> int:
-    return db.session.execute(select(func.count(Reading.id))).scalar_one()

@@ -1,10 +1,10 @@
 """Input and output schemas of readings, routes, tariffs and bills (API and pages)."""
 from marshmallow import Schema, fields
 
+from fieldsvc.customers.rules import Category
 from fieldsvc.readings import rules
 from fieldsvc.schemas import BaseSchema, ClientIdMixin, PageArgs, length, one_of, page_of, rng
 
-SKIP_CODES = ("nobody_home", "not_reachable", "meter_damaged", "bypass")
 PAYMENT_METHODS = ("cash", "wechat", "alipay", "card", "bank")
 
 
@@ -21,13 +21,13 @@ class StopReadingIn(BaseSchema):
     """The phone's form: the meter comes from the stop, the time is now."""
 
     value = fields.Decimal(required=True, places=3, validate=rng(0))
-    kind = fields.String(load_default="actual", validate=one_of(["actual", "self"]))
+    kind = fields.String(load_default="actual", validate=one_of([rules.Kind.actual, rules.Kind.self_read]))
     confirm = fields.Boolean(load_default=False)
     reason = fields.String(validate=length(300))
 
 
 class SkipIn(BaseSchema):
-    code = fields.String(required=True, validate=one_of(SKIP_CODES))
+    code = fields.String(required=True, validate=one_of([c.value for c in rules.SkipCode]))
     note = fields.String(validate=length(300))
 
 
@@ -121,7 +121,7 @@ class TierIn(BaseSchema):
 
 
 class TariffIn(BaseSchema):
-    category = fields.String(required=True, validate=one_of(["residential", "commercial", "industrial"]))
+    category = fields.String(required=True, validate=one_of([c.value for c in Category]))
     name = fields.String(required=True, validate=length(60, 1))
     valid_from = fields.Date(required=True)
     cycle_start_month = fields.Integer(load_default=1, validate=rng(1, 12))

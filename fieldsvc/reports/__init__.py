@@ -11,5 +11,5 @@ def init_app(app) -> None:
     from fieldsvc.reports.views import bp
 
     app.register_blueprint(bp)
-    api.register(blp)
-    nav.add(nav.NavItem("reports.index", nav._l("Dashboard"), "chart", P.reports_view, order=3))
+    api.register(app, blp)
+    nav.add(app, nav.NavItem("reports.index", nav._l("Dashboard"), "chart", P.reports_view, order=3))

@@ -58,11 +58,17 @@ def parse_month(text: str | None) -> tuple[int, int]:
     return parsed
 
 
+def own_district_only(actor) -> bool:
+    """A station chief sees the figures of their own district only; the director and the statistics clerk
+    any district, or all. Pages ask this (`any_district` on what they show), never the role."""
+    return actor.role == Role.station_chief
+
+
 def scope(actor, district_id: int | None) -> int | None:
     """The district the actor may see: a station chief only their own (another one is refused with 403;
     none asked for means theirs); the director and the statistics clerk any, or all (None)."""
     require(actor, P.reports_view)
-    if actor.role == Role.station_chief:
+    if own_district_only(actor):
         if actor.district_id is None or (district_id is not None and district_id != actor.district_id):
             raise NotAllowed()
         return actor.district_id
@@ -84,13 +90,14 @@ def kpis(actor, p: Period, district_id: int | None) -> dict:
 
 def dashboard(actor, p: Period, district_id: int | None) -> dict:
     """The dashboard: the period's figures, today's (for a station chief), the 12-month trends up to the
-    period's last month (closed months from reports.cache, which this may write: the caller commits) and,
-    for the whole company, the district comparison. A fixed number of queries."""
+    period's last month (closed months from reports.cache, which this may write: the request commits) and,
+    for the whole company, the district comparison; `any_district`: whether the actor may choose another
+    district. A fixed number of queries."""
     district_id = scope(actor, district_id)
     figures = queries.all_figures(p.start, p.end, district_id)
     months = last_months(p.end.year, p.end.month)
     today = None
-    if actor.role == Role.station_chief:
+    if own_district_only(actor):
         day = clock.today()
         today = {"date": day, "orders": queries.orders(day, day, district_id),
                  "compliance": queries.compliance(day, day, district_id),
@@ -100,14 +107,17 @@ def dashboard(actor, p: Period, district_id: int | None) -> dict:
         known = {queries.month_key(p.end.year, p.end.month): {
             "orders": figures["orders"]["total"], "stops": figures["readings"]["stops"],
             "read": figures["readings"]["read"]}}
-    return {"period": p, "district_id": district_id, "figures": figures, "today": today,
+    return {"period": p, "district_id": district_id, "any_district": not own_district_only(actor),
+            "figures": figures, "today": today,
             "trend": cache.trend(months, district_id, known),
             "districts": queries.districts_comparison(p.start, p.end) if district_id is None else None}
 
 
 def monthly(actor, year: int, month: int, district_id: int | None) -> dict:
-    """The monthly report (月报): the same figures as the dashboard for one calendar month."""
+    """The monthly report (月报): the same figures as the dashboard for one calendar month; `any_district`
+    as on the dashboard."""
     p = month_bounds(year, month)
     district_id = scope(actor, district_id)
     return {"period": p, "key": f"{year:04d}-{month:02d}", "district_id": district_id,
+            "any_district": not own_district_only(actor),
             "figures": queries.all_figures(p.start, p.end, district_id)}

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc.customers.services import list_districts
-from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, permission_required
 from fieldsvc.reports import cache, charts, exports, services
 from fieldsvc.schemas import parse_date
@@ -58,7 +57,6 @@ def _districts(district_id):
 def index():
     p = services.period(_date("from"), _date("to"))
     view = services.dashboard(current_user, p, request.args.get("district_id", type=int))
-    db.session.commit()  # the closed months' trend figures it kept (reports.cache)
     districts, district_name = _districts(view["district_id"])
     month = f"{p.end.year:04d}-{p.end.month:02d}"
     orders = charts.bar_chart([(charts.month_label(k), v["orders"]) for k, v in view["trend"].items()],

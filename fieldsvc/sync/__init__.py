@@ -9,10 +9,10 @@ def init_app(app) -> None:
     assert models  # imported for its tables
 
     app.register_blueprint(views.bp)
-    api.register(sync_api.blp)
+    api.register(app, sync_api.blp)
     _register_foundation_kinds(batch)
     replay.init_app(app)
-    nav.add(nav.NavItem("sync.outbox", nav._l("Outbox"), "outbox", None, order=95, tab=False))
+    nav.add(app, nav.NavItem("sync.outbox", nav._l("Outbox"), "outbox", None, order=95, tab=False))
 
 
 def _register_foundation_kinds(batch) -> None:

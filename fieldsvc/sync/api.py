@@ -4,7 +4,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from fieldsvc.extensions import db
 from fieldsvc.schemas import BaseSchema
 from fieldsvc.sync import batch
 
@@ -43,5 +42,4 @@ class Sync(MethodView):
         """Apply queued records from a phone; each gets its own status (201 new, 200 repeat, 409, 422…)."""
         items = [{"client_id": str(i["client_id"]), "kind": i["kind"], "data": i["data"]} for i in body["items"]]
         results = batch.apply_batch(current_user, items)
-        db.session.commit()
         return {"results": results}

@@ -1,8 +1,9 @@
 """Idempotent form posts by client_id.
 
 A field form carries a hidden `client_id` (a UUID made on the phone). Before the view runs, the
-submission is reserved in the request's own transaction: when the view commits its record, the
-reservation is committed with it; when the view fails, both roll back. A second post with the same
+submission is reserved in the request's own transaction: when the request's unit of work commits the
+view's record (fieldsvc.web), the reservation and where the form went are committed with it; when the
+view fails, both roll back. A second post with the same
 client_id and the same content is answered with the first post's redirect and does nothing; with
 different content it is refused with 409, so the phone shows a conflict instead of dropping either.
 """
@@ -55,7 +56,6 @@ def _before():
         if seen.payload_hash != payload or seen.endpoint != request.endpoint:
             raise Conflict(_("This form was already sent with different content. Check the record and enter "
                              "the difference again."))
-        db.session.rollback()
         return redirect(seen.location or url_for("core.home"))
     submission = FormSubmission(client_id=client_id, endpoint=request.endpoint, payload_hash=payload,
                                 user_id=current_user.id)
@@ -77,8 +77,7 @@ def _after(response):
         return response
     submission = db.session.get(FormSubmission, submission_id)
     if submission is not None and submission.location is None:  # None: the view rolled back
-        submission.location = response.location
-        db.session.commit()
+        submission.location = response.location  # committed by web.finish_unit_of_work, which runs after
     return response
 
 

@@ -25,9 +25,12 @@ def make_route(app, reader: str, stops: int) -> tuple[int, list[Decimal]]:
             customer = customers.create_customer(users["director"], {
                 "account_no": f"O{tag}{i:02d}", "name": f"离线{i}", "category": "residential", "gas": "NG",
                 "district": "D03", "estate": "离线花园", "building": "2", "unit": "1", "room": f"{i + 101}"})
+            # Installed one period before the history starts, at its first value (RULES.md §3: the span from
+            # installation to the first reading is a period like any other).
             meter = customers.create_meter(users["director"], {
                 "serial_no": f"OF{tag}{i:02d}", "size": "G2.5", "accuracy_class": "1.5", "kind": "diaphragm",
-                "location": "indoor", "customer_id": customer.id, "installed_on": clock.today() - timedelta(days=900)})
+                "location": "indoor", "customer_id": customer.id, "start_reading": Decimal(2000),
+                "installed_on": clock.today() - timedelta(days=30 * 7 + 2)})
             rows, value = [], Decimal(2000)
             for k in range(6):
                 at = clock.now() - timedelta(days=30 * (6 - k) + 2)

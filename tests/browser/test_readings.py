@@ -43,10 +43,13 @@ def route(live_server):
             customer = customers.create_customer(director, {
                 "account_no": f"B{tag}{i}", "name": f"浏览器{i}", "category": "residential", "gas": "NG",
                 "district": "D02", "estate": "测试花园", "building": "8", "unit": "1", "room": f"10{i}"})
+            start = Decimal(99_790) if what == "rollover" else Decimal(1000)
+            # Installed one period before the history starts, at its first value: the span from installation
+            # to the first reading is a period like any other (RULES.md §3).
             meter = customers.create_meter(director, {
                 "serial_no": f"BR{tag}{i}", "size": "G2.5", "accuracy_class": "1.5", "kind": "diaphragm",
-                "location": "indoor", "customer_id": customer.id, "installed_on": clock.today() - timedelta(days=900)})
-            start = Decimal(99_790) if what == "rollover" else Decimal(1000)
+                "location": "indoor", "customer_id": customer.id, "start_reading": start - 30,
+                "installed_on": clock.today() - timedelta(days=30 * 7 + 2)})
             rows, value = [], start
             for k in range(6):
                 at = clock.now() - timedelta(days=30 * (6 - k) + 2)

@@ -72,7 +72,7 @@ def test_propose_form_error_keeps_what_was_typed(make_complaint, login):
         "compensation_1": "-5"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "误差 +4.2 %" in html and 'id="e-f-solution_1"' in html
+    assert "误差 +4.2 %" in html and 'id="e-solution_1"' in html
     response = login("station_chief").post(f"/complaints/{c.id}/transition", headers=EN, data={
         "to": "solution_proposed", "version": c.version, "cause": "meter_fault", "solution_1": "换表",
         "compensation_1": "abc"})

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from fieldsvc.auth.models import User
 from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent
-from fieldsvc.dispatch.services import orders
+from fieldsvc.dispatch.services import orders, steps
 from fieldsvc.errors import Conflict
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
@@ -25,12 +25,12 @@ def _race(app, db, order_id: int, chief_ids: list[int], tech_ids: list[int], bar
     results: list = [None, None]
     if barrier_in_claim:
         both_read = threading.Barrier(2, timeout=30)
-        original = orders.claim
+        original = steps.claim
 
         def claim_after_both_read(order, version):
             both_read.wait()  # both have read the order at version 1; now both write
             return original(order, version)
-        monkeypatch.setattr(orders, "claim", claim_after_both_read)
+        monkeypatch.setattr(steps, "claim", claim_after_both_read)
 
     def chief(i: int):
         with app.app_context(), app.test_request_context("/", method="POST", headers={"Accept-Language": "en"}):
@@ -99,5 +99,5 @@ def test_the_conditional_update_decides(make_order, staff, db):
     order = make_order("repair")
     db.session.execute(text("UPDATE work_orders SET version = 2 WHERE id = :id"), {"id": order.id})
     assert order.version == 1  # the in-memory copy is stale, so only the database can tell
-    with pytest.raises(orders.StaleOrder):
+    with pytest.raises(steps.StaleOrder):
         orders.assign(staff["station_chief"], order.id, staff["repair_tech"].id, 1)

@@ -174,10 +174,10 @@ def test_suspension_then_restoration_move_the_supply(make_order, staff, db, cust
 
 def test_restoration_refused_while_a_safety_shut_off_hazard_is_open(make_order, staff, db, customers,
                                                                     monkeypatch):
-    from fieldsvc.inspections.services import hazards
+    from fieldsvc.inspections.services import shutoff
     customer_services.set_supply(staff["safety_officer"], customers[0], "shut_off", "safety")
     db.session.commit()
-    monkeypatch.setattr(hazards, "open_shutoff_hazards", lambda customer_id: ["leak_detected"])
+    monkeypatch.setattr(shutoff, "open_shutoff_hazards", lambda customer_id: ["leak_detected"])
     order = make_order("restoration", assignee="repair_tech", status="on_site")
     with pytest.raises(Invalid) as exc:
         _complete(staff, order, {"supply_restored": "1", "appliances_checked": "1"})

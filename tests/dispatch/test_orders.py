@@ -6,7 +6,7 @@ import pytest
 
 from fieldsvc.audit import AuditEntry
 from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent
-from fieldsvc.dispatch.services import orders
+from fieldsvc.dispatch.services import orders, steps
 from fieldsvc.errors import Conflict, Invalid, NotAllowed, NotFound
 
 
@@ -86,7 +86,7 @@ def test_cannot_assign_once_on_site(make_order, staff):
 def test_stale_version_names_who_changed_it(make_order, staff, en_request):
     order = make_order("repair")
     orders.assign(staff["station_chief2"], order.id, staff["repair_tech"].id, 1)
-    with pytest.raises(orders.StaleOrder) as exc:
+    with pytest.raises(steps.StaleOrder) as exc:
         orders.assign(staff["station_chief"], order.id, staff["repair_tech2"].id, 1)
     assert exc.value.changed_by == staff["station_chief2"].name
     assert "Changed by " + staff["station_chief2"].name in exc.value.message

@@ -3,7 +3,7 @@ to the order or inspection, and the safety officer raises a nonconformity from i
 import pytest
 
 from fieldsvc.audit import AuditEntry
-from fieldsvc.dispatch.services.orders import new_order
+from fieldsvc.dispatch.services.steps import new_order
 from fieldsvc.errors import Conflict, Invalid, NotAllowed
 from fieldsvc.hse.models import HseObservation, Nonconformity
 from fieldsvc.hse.services import observations

@@ -57,6 +57,18 @@ def test_refused_form_keeps_what_was_typed(login, customer, db):
     assert db.session.query(Inspection).count() == 0
 
 
+def test_errors_of_an_item_and_a_new_appliance_show_at_their_fields(login, customer, db):
+    client = login("repair_tech")
+    response = client.post(f"/inspections/new/{customer.id}", data=_form(
+        item_hose_aged="hazard", note_hose_aged="x" * 301, new_kind="stove", new_sold_on="31/02/2020"),
+        headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="e-note_hose_aged"' in html and "Longer than maximum length 300" in html
+    assert 'id="e-new_sold_on"' in html and "Not a valid date" in html
+    assert db.session.query(Inspection).count() == 0
+
+
 def test_grade_a_without_shut_off_is_refused_on_the_form(login, customer, db):
     client = login("repair_tech")
     response = client.post(f"/inspections/new/{customer.id}", data=_form(item_leak_detected="hazard"),

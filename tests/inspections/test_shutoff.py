@@ -10,7 +10,7 @@ from fieldsvc.dispatch.services import orders
 from fieldsvc.errors import Invalid
 from fieldsvc.hse.models import HseObservation
 from fieldsvc.inspections.models import Hazard
-from fieldsvc.inspections.services import hazards, recording
+from fieldsvc.inspections.services import hazards, recording, shutoff
 from tests.inspections.conftest import make_customer
 
 LEAK = {"code": "leak_detected", "ok": False, "note": "表前阀漏气"}
@@ -104,15 +104,15 @@ def test_open_shutoff_hazards_by_status(staff, customer, db, en_request, signatu
     grade_a = next(h for h in inspection.hazards if h.grade == "A")
     grade_a.status = status
     db.session.flush()
-    assert hazards.open_shutoff_hazards(customer.id) == ([grade_a] if listed else [])
+    assert shutoff.open_shutoff_hazards(customer.id) == ([grade_a] if listed else [])
 
 
 def test_open_shutoff_hazards_is_per_customer_and_grade_a_only(staff, customer, db, en_request, signature_url):
     other = make_customer(db, "61000077")
     _visit(staff, other, [LEAK], supply_shut_off=True, signature=signature_url)
     _visit(staff, customer, [HOSE], signature=signature_url)
-    assert hazards.open_shutoff_hazards(customer.id) == []
-    assert [h.code for h in hazards.open_shutoff_hazards(other.id)] == ["leak_detected"]
+    assert shutoff.open_shutoff_hazards(customer.id) == []
+    assert [h.code for h in shutoff.open_shutoff_hazards(other.id)] == ["leak_detected"]
 
 
 def test_the_hazard_leaves_the_list_only_after_the_recheck(staff, customer, db, en_request, signature_url, jpeg):
@@ -126,9 +126,9 @@ def test_the_hazard_leaves_the_list_only_after_the_recheck(staff, customer, db, 
     hazards.complete_rectification(staff["pipe_fitter"], hazard, jpeg(), jpeg((0, 200, 0)), "更换表前阀",
                                    order.version)
     assert hazard.status == "awaiting_recheck"
-    assert hazards.open_shutoff_hazards(customer.id) == [hazard]  # fixed, not yet re-checked
+    assert shutoff.open_shutoff_hazards(customer.id) == [hazard]  # fixed, not yet re-checked
     hazards.recheck(staff["safety_officer"], hazard, True, "复查合格")
-    assert hazards.open_shutoff_hazards(customer.id) == []
+    assert shutoff.open_shutoff_hazards(customer.id) == []
     assert db.session.get(Hazard, hazard.id).status == "closed"
 
 

@@ -1,6 +1,7 @@
 """The management pages through the test client: forms keep what was typed (422), actions redirect, PDFs are
 served with their type to whom they belong, home cards show what waits."""
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -74,6 +75,15 @@ def test_policy_from_form_to_acknowledgement(staff, login, db):
     mine = tech.get("/management/acknowledgements")
     assert "Nothing waits for you" in mine.text and "ZD-AQ-010" in mine.text
     assert "ZD-AQ-010" not in tech.get("/").text
+
+
+def test_a_wrong_item_of_a_list_is_shown_at_its_field(staff, login):
+    """Errors come in the one dotted shape (applies_to.1); the choice group shows its items' errors."""
+    bad = login("safety_officer").post("/management/policies/new", data={
+        "number": "ZD-AQ-011", "title": "户内安检管理制度", "applies_to": ["repair_tech", "nobody"]})
+    assert bad.status_code == 422
+    group = re.search(r'<fieldset class="field mg-choice has-error">.*?</fieldset>', bad.text, re.S)
+    assert group and 'name="applies_to"' in group.group(0) and "Must be one of" in group.group(0)
 
 
 def test_a_check_with_findings_raises_nonconformities_from_the_page(staff, login, make_policy, db):

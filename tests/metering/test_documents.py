@@ -83,6 +83,29 @@ def test_checker_equal_to_tester_is_refused(lab, en_request, db):
     assert db.session.query(MeteringDocument).count() == 0
 
 
+def test_checkers_offered_are_the_ones_issue_accepts(lab, en_request, db):
+    test = _record(lab)
+    lab.staff["metering_tech3"].active = False
+    db.session.flush()
+    head = lab.staff["metering_head"]
+    offered = documents.checker_options(head, test.tester_id)
+    assert offered == [(lab.staff["metering_tech2"].id, lab.staff["metering_tech2"].name)]  # not the tester
+    assert documents.checker_options(lab.staff["metering_tech2"], test.tester_id) == []  # does not issue
+    for name in ("metering_tech", "metering_tech3", "metering_head"):  # tester, inactive, not a technician
+        with pytest.raises(Invalid):
+            documents.issue(head, test, lab.staff[name].id)
+    assert documents.issue(head, test, offered[0][0]).number
+
+
+def test_check_is_offered_to_another_technician_until_checked(lab, en_request, db):
+    test = _record(lab)
+    assert not documents.may_check(lab.staff["metering_tech"], test)  # the tester
+    assert not documents.may_check(lab.staff["metering_head"], test)  # not a checker
+    assert documents.may_check(lab.staff["metering_tech2"], test)
+    documents.check_test(lab.staff["metering_tech2"], test)
+    assert not documents.may_check(lab.staff["metering_tech3"], test)  # already checked
+
+
 def test_checker_confirms_first_then_the_head_issues(lab, en_request, db):
     test = _record(lab)
     with pytest.raises(Invalid):

@@ -111,6 +111,23 @@ def test_out_of_range_flow_is_named_on_its_row(lab, login):
     assert 'id="e-points-1-flow_m3h"' in html and "Between qmin 0.025 and qmax 4" in html
 
 
+@pytest.mark.parametrize("typed, named", [
+    ({"points-3-flow_m3h": "9.5"}, "points-3-flow_m3h"),  # refused by the rules (out of range)
+    ({"points-3-reference_l": "abc"}, "points-3-reference_l"),  # refused by the schema
+])
+def test_a_point_error_lands_on_the_row_it_was_typed_in(lab, login, db, typed, named):
+    form = test_form(lab, **{"points-1-flow_m3h": "", "points-1-reference_l": "", "points-1-indicated_l": "",
+                             "points-3-flow_m3h": "2", "points-3-reference_l": "100.000",
+                             "points-3-indicated_l": "100.100"})
+    form.update(typed)  # rows 0, 2 and 3 filled: the third point is typed on row 3, not row 2
+    response = login("metering_tech").post("/metering/tests/new", data=form, headers=EN)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="e-{named}"' in html and "Check the marked flow points." in html
+    assert 'id="e-points-2-' not in html
+    assert db.session.query(MeterTest).count() == 0
+
+
 def test_a_blank_spare_row_is_ignored_but_a_half_filled_one_is_not(lab, login, db):
     client = login("metering_tech")
     half = client.post("/metering/tests/new", data=test_form(lab, **{"points-3-flow_m3h": "2"}), headers=EN)

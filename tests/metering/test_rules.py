@@ -150,6 +150,13 @@ def test_default_flows(size, flows):
     assert all(str(f) == text for f, text in zip(rules.default_flows(size), flows, strict=True))
 
 
+@pytest.mark.parametrize("installed, verified_before, verification", [
+    (True, True, "in_service"), (True, False, "in_service"),  # at a customer's: in service, whatever its past
+    (False, False, "initial"), (False, True, "subsequent")])
+def test_default_verification(installed, verified_before, verification):
+    assert rules.default_verification(installed, verified_before) == verification
+
+
 @pytest.mark.parametrize("size, gas, verified, until", [
     ("G2.5", "NG", date(2026, 11, 28), date(2036, 11, 27)),
     ("G2.5", None, date(2026, 11, 28), date(2036, 11, 27)),   # a meter in stock counts as NG

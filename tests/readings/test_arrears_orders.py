@@ -138,8 +138,8 @@ def test_restoration_due_counts_24_hours_from_an_early_morning_payment(world, ap
     arrears.suspended_by_order(world.staff["repair_tech"], customer.id, case.suspension_order_id)
     db.session.commit()
     morning = datetime.combine(clock.today(), time(7), tzinfo=clock.zone()).astimezone(UTC)
-    from fieldsvc.dispatch.services import orders
-    for module in (clock, orders, arrears):
+    from fieldsvc.dispatch.services import orders, steps
+    for module in (clock, orders, steps, arrears):
         monkeypatch.setattr(module, "utcnow", lambda: morning)
     pay_all(world, customer)
     db.session.commit()

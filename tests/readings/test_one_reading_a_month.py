@@ -135,7 +135,7 @@ def test_billing_makes_one_bill_per_meter_per_cycle_plus_the_final(world, db):
         return reading
     readings = [on_file(10, last + 10), on_file(20, last + 20), on_file(25, last + 30, "final")]
     assert billing.bill_for_reading(world.chief, readings[0]).volume_m3 == 10
-    with pytest.raises(Conflict, match="already has a bill"):
+    with pytest.raises(Conflict):  # "already has a bill" (in the language of the request, if any)
         billing.bill_for_reading(world.chief, readings[1])
     assert billing.bill_for_reading(world.chief, readings[2]).volume_m3 == 10
 

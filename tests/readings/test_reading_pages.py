@@ -57,6 +57,22 @@ def test_reading_saved_goes_to_next_stop(login, route_of_three, db):
     assert reading.consumption_m3 == 29 and reading.route_id == route.id
 
 
+def test_a_value_the_chief_types_on_the_stop_page_is_from_the_office(login, route_of_three, db):
+    route, meters, lasts = route_of_three
+    response = login("station_chief").post(f"/readings/routes/{route.id}/stops/2/read",
+                                            data={"value": str(lasts[1] + 25)})
+    assert response.status_code == 302
+    reading = db.session.execute(select(Reading).where(Reading.meter_id == meters[1].id)
+                                 .order_by(Reading.id.desc()).limit(1)).scalar_one()
+    assert (reading.source, reading.consumption_m3, reading.route_id) == ("office", 25, route.id)
+
+
+@pytest.mark.parametrize("role, source", [("meter_reader", "field"), ("station_chief", "office")])
+def test_source_of_a_page_reading_follows_the_permission_to_walk_routes(world, role, source):
+    from fieldsvc.readings.services import recording
+    assert recording.source_for(world.staff[role]) == source
+
+
 def test_refused_reading_keeps_the_value_and_says_why(login, route_of_three, db):
     route, meters, lasts = route_of_three
     client = login("meter_reader")

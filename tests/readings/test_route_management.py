@@ -78,6 +78,7 @@ def test_tariff_pages(world, login, db):
     missing_price = director.post("/readings/tariffs/new", headers=EN, data={
         "category": "residential", "name": "居民2027", "valid_from": "2027-01-01", "upper_1": "300"})
     assert missing_price.status_code == 422 and "Missing data for required field." in text(missing_price)
+    assert 'id="e-price_1"' in text(missing_price)  # the message ("tiers.0.price") is shown at tier 1's price
     ok = director.post("/readings/tariffs/new", data={
         "category": "residential", "name": "居民2027", "valid_from": "2027-01-01",
         "upper_1": "300", "price_1": "2.70", "upper_2": "450", "price_2": "3.20", "price_3": "4.00"})

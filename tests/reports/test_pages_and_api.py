@@ -144,3 +144,16 @@ def test_dashboard_trend_month_is_the_period_figure(known_month, login):
     html = login("director").get(f"/reports/?from=2025-10-01&to=2025-10-31&district_id={known_month.a.id}",
                                  headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "<title>2025-10: 60</title>" in html and "<title>2025-09: 50</title>" in html
+
+
+@pytest.mark.parametrize(("username", "chooses"), [("director", True), ("statistician", True),
+                                                   ("station_chief", False)])
+def test_the_district_picker_follows_what_the_service_allows(known_month, login, username, chooses):
+    """The pages offer another district only when reports.services says the actor may see any district."""
+    client = login(username)
+    for url in ("/reports/?from=2025-10-01&to=2025-10-31", "/reports/monthly?month=2025-10"):
+        html = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert ('id="r-district"' in html) is chooses, url
+    monthly = client.get(f"/reports/monthly?month=2025-10&district_id={known_month.a.id}" if chooses
+                         else "/reports/monthly?month=2025-10").get_data(as_text=True)
+    assert (f"district_id={known_month.a.id}" in monthly) is chooses  # the download links keep the choice

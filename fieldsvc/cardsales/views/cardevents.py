@@ -8,11 +8,12 @@ from fieldsvc.cardsales import schemas
 from fieldsvc.cardsales.services import cards
 from fieldsvc.cardsales.services import meter_change as changes
 from fieldsvc.cardsales.views import bp
-from fieldsvc.cardsales.views.common import current_outlet, load
+from fieldsvc.cardsales.views.common import current_outlet
 from fieldsvc.customers import services as customers
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import load_form
 
 
 def _form(template, errors=None, status=200, **ctx):
@@ -21,7 +22,7 @@ def _form(template, errors=None, status=200, **ctx):
 
 def _errors(exc, fields: tuple[str, ...]) -> tuple[dict, int]:
     """Errors by form field; those about anything else (the meter, the card) go above the form."""
-    db.session.rollback()
+    db.session.rollback()  # the page is drawn again from what is stored
     errors = {}
     for key, messages in (getattr(exc, "errors", None) or {"_schema": [exc.message]}).items():
         errors.setdefault(key if key in fields else "_schema", []).extend(messages)
@@ -34,9 +35,8 @@ def issue(meter_id):
     meter = customers.get_meter(current_user, meter_id)
     if request.method == "POST":
         try:
-            data = load(schemas.IssueIn())
+            data = load_form(schemas.IssueIn())
             account = cards.issue_card(current_user, meter.id, data["card_no"], data.get("note"))
-            db.session.commit()
             flash(_("Card %(card)s issued.", card=account.card_no), "success")
             return redirect(url_for("cardsales.account", account_id=account.id))
         except (Invalid, Conflict) as exc:
@@ -51,9 +51,8 @@ def reissue(account_id):
     account = cards.get_account(current_user, account_id)
     if request.method == "POST":
         try:
-            data = load(schemas.ReissueIn())
+            data = load_form(schemas.ReissueIn())
             new = cards.reissue_card(current_user, account, data["new_card_no"], data["reason"])
-            db.session.commit()
             flash(_("Card %(old)s blocked; new card %(new)s issued.", old=account.card_no, new=new.card_no),
                   "success")
             return redirect(url_for("cardsales.account", account_id=new.id))
@@ -70,11 +69,10 @@ def meter_change(account_id):
     account = cards.get_account(current_user, account_id)
     if request.method == "POST":
         try:
-            data = load(schemas.MeterChangeIn())
+            data = load_form(schemas.MeterChangeIn())
             outlet = current_outlet()
             account, transfer = changes.change_meter(current_user, account, data["new_meter_id"], data["remaining_m3"],
                                                    data.get("reason"), outlet.id if outlet else None)
-            db.session.commit()
             if transfer is not None:
                 flash(_("Meter changed. Write the carried %(volume)s m³ to the card.", volume=transfer.volume_m3),
                       "success")

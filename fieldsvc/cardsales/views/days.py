@@ -10,11 +10,12 @@ from fieldsvc import clock
 from fieldsvc.cardsales import schemas
 from fieldsvc.cardsales.services import days, reversals
 from fieldsvc.cardsales.views import bp
-from fieldsvc.cardsales.views.common import current_outlet, load
+from fieldsvc.cardsales.views.common import current_outlet
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, permission_required
 from fieldsvc.schemas import parse_date
+from fieldsvc.web import load_form
 
 
 @bp.get("/days", endpoint="days")
@@ -56,11 +57,10 @@ def _date(text: str) -> date:
 def close_day(outlet_id):
     day = _date(request.form.get("business_date") or clock.today().isoformat())
     try:
-        data = load(schemas.CloseDayIn())
+        data = load_form(schemas.CloseDayIn())
         days.close_day(current_user, outlet_id, data["counted_cash"], data.get("note"), day)
-        db.session.commit()
     except (Invalid, Conflict) as exc:
-        db.session.rollback()
+        db.session.rollback()  # the day is drawn again from what is stored
         errors = getattr(exc, "errors", None) or {"_schema": [exc.message]}
         return _day_page(current_user.id, outlet_id, day, request.form, errors,
                          409 if isinstance(exc, Conflict) else 422)

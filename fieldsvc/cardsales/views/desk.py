@@ -9,10 +9,11 @@ from fieldsvc import clock, idempotency
 from fieldsvc.cardsales import schemas, writer
 from fieldsvc.cardsales.services import cards, common, days, reversals, sales
 from fieldsvc.cardsales.views import bp
-from fieldsvc.cardsales.views.common import OUTLET_KEY, current_outlet, load
+from fieldsvc.cardsales.views.common import OUTLET_KEY, current_outlet
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.web import load_form
 
 HISTORY = 20
 
@@ -69,7 +70,7 @@ def account_page(account_id):
     if not args:
         return _account_page(account)
     try:
-        data = load(schemas.DeskQuoteIn(), request.args)
+        data = load_form(schemas.DeskQuoteIn(), request.args)
         quote = sales.quote(current_user, account, data.get("volume_m3"),
                             None if data.get("volume_m3") is not None else data.get("amount"))
     except Invalid as exc:
@@ -85,15 +86,14 @@ def sell(account_id):
     account = cards.get_account(current_user, account_id)
     outlet = current_outlet()
     try:
-        data = load(schemas.SaleIn(), {**request.form.to_dict(), "account_id": account.id})
+        data = load_form(schemas.SaleIn(), {**request.form.to_dict(), "account_id": account.id})
         client_id = data.pop("client_id", None)  # the form's own: a double click gives the first sale
         data["outlet_id"] = outlet.id if outlet else None
         sale_id, _created = idempotency.create_once(current_user, "card_sale", client_id, data,
                                                     lambda: sales.create_sale(current_user, data))
-        db.session.commit()
         sale = sales.get_sale(current_user, sale_id)
     except (Invalid, Conflict) as exc:
-        db.session.rollback()
+        db.session.rollback()  # the card page is drawn again from what is stored
         errors = getattr(exc, "errors", None) or {"_schema": [exc.message]}
         quote = _requote(account, request.form)
         return _account_page(account, quote_values={"volume_m3": request.form.get("volume_m3", "")},
@@ -107,7 +107,7 @@ def sell(account_id):
 def _requote(account, form):
     """The quote again for the re-shown form (None when the volume itself is wrong)."""
     try:
-        data = load(schemas.DeskQuoteIn(), {"volume_m3": form.get("volume_m3", "")})
+        data = load_form(schemas.DeskQuoteIn(), {"volume_m3": form.get("volume_m3", "")})
         return sales.quote(current_user, account, data.get("volume_m3"))
     except Invalid:
         return None

@@ -7,13 +7,13 @@ from flask_login import current_user
 from fieldsvc.cardsales import schemas, writer
 from fieldsvc.cardsales.services import receipts, reversals, sales, writing
 from fieldsvc.cardsales.views import bp
-from fieldsvc.cardsales.views.common import load
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.i18n import money
 from fieldsvc.labels import label
 from fieldsvc.permissions import P, permission_required
 from fieldsvc.security import CSP
+from fieldsvc.web import load_form
 
 SIMULATED_FAILURES = {"fail_write": ("write", "simulated: the card did not answer"),
                       "fail_read": ("read", "simulated: the card was taken away")}
@@ -49,9 +49,8 @@ def _act(sale_id, action, success):
     sale = sales.get_sale(current_user, sale_id)
     try:
         action(sale)
-        db.session.commit()
     except (Invalid, Conflict) as exc:
-        db.session.rollback()
+        db.session.rollback()  # the sale is drawn again from what is stored
         sale = sales.get_sale(current_user, sale_id)
         errors = getattr(exc, "errors", None) or {"_schema": [exc.message]}
         return _page(sale, errors, request.form, 409 if isinstance(exc, Conflict) else 422)
@@ -70,15 +69,26 @@ def write(sale_id):
         if sale.status == "written":
             return _("The card was written. Now read it back to confirm."), "success"
         return _("The card write failed: %(error)s. Try again or reverse the sale.", error=sale.write_error), "error"
-    return _act(sale_id, lambda sale: writing.write_card(current_user, sale), done)
+    return _act(sale_id, _write, done)
+
+
+def _write(sale):
+    writing.write_card(current_user, sale)
+    # Phase 1 of the two-phase card write, durable at once: the card now holds the purchase (or the
+    # failed attempt is on record), whatever happens to the rest of this request.
+    db.session.commit()
 
 
 @bp.post("/sales/<int:sale_id>/confirm", endpoint="confirm")
 @permission_required(P.card_sell)
 def confirm(sale_id):
     _simulate(request.form)
-    return _act(sale_id, lambda sale: writing.confirm(current_user, sale),
-                lambda sale: (_("Sale confirmed: the purchase is on the card."), "success"))
+    return _act(sale_id, _confirm, lambda sale: (_("Sale confirmed: the purchase is on the card."), "success"))
+
+
+def _confirm(sale):
+    writing.confirm(current_user, sale)
+    db.session.commit()  # phase 2 of the card write, durable at once: the card's read-back made the sale final
 
 
 @bp.post("/sales/<int:sale_id>/reverse", endpoint="reverse")
@@ -88,7 +98,7 @@ def reverse(sale_id):
         form = {"reason": _reason(request.form), "card_cleared": request.form.get("card_cleared", "")}
         if not form["reason"]:
             raise Invalid({"reason_code": [_("Choose the reason for the reversal.")]})
-        data = load(schemas.ReverseIn(), form)
+        data = load_form(schemas.ReverseIn(), form)
         reversals.reverse(current_user, sale, data["reason"], data.get("card_cleared"))
 
     def done(sale):
@@ -109,7 +119,7 @@ def _reason(form) -> str:
 @permission_required(P.card_reversal_approve)
 def decide(sale_id):
     def act(sale):
-        data = load(schemas.DecisionIn())
+        data = load_form(schemas.DecisionIn())
         reversals.decide(current_user, sale, data["decision"] == "approve", data.get("note"))
 
     def done(sale):

@@ -19,6 +19,7 @@ from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, require
+from fieldsvc.statemachine import Step, permitted
 
 
 def _label(group: str, value) -> str:
@@ -34,6 +35,11 @@ def _required(data: dict, field: str):
     return value
 
 
+def authorise_move(actor, complaint: Complaint, move: rules.Move) -> None:
+    """Refuse unless this actor may make this move: the approver's need approval, the rest handling."""
+    require(actor, P.complaints_approve if move.by == rules.By.approver else P.complaints_handle)
+
+
 def check_move(actor, complaint: Complaint, to: str) -> rules.Move:
     """The move from the complaint's state to `to`, if legal and this actor may make it."""
     move = rules.move(complaint.status, to)
@@ -41,8 +47,15 @@ def check_move(actor, complaint: Complaint, to: str) -> rules.Move:
         raise Conflict(_("A complaint that is %(from)s cannot become %(to)s.",
                          **{"from": _label("complaint_status", complaint.status),
                             "to": _label("complaint_status", to)}))
-    require(actor, P.complaints_approve if move.by == rules.By.approver else P.complaints_handle)
+    authorise_move(actor, complaint, move)
     return move
+
+
+def available_moves(actor, complaint: Complaint) -> list[Step]:
+    """What the complaint's page offers this actor: exactly the moves transition() would accept now,
+    the usual step first and the ones that need a reason after it."""
+    steps = rules.MACHINE.allowed(complaint.status, permitted(lambda move: authorise_move(actor, complaint, move)))
+    return sorted(steps, key=lambda step: step.needs_reason)
 
 
 def transition(actor, complaint_id: int, to: str, data: dict | None = None, version: int | None = None) -> Complaint:
@@ -200,7 +213,7 @@ def _order_place(complaint: Complaint, data: dict) -> dict:
 def start_order(actor, complaint_id: int, order_type: str, data: dict | None = None) -> Complaint:
     """Start the work order the category calls for (meter verification, emergency, …) and keep its id."""
     from fieldsvc.dispatch.models import WorkOrder
-    from fieldsvc.dispatch.services.orders import new_order
+    from fieldsvc.dispatch.services.steps import new_order
     data = data or {}
     require(actor, P.complaints_handle)
     complaint = get_complaint(actor, complaint_id)
@@ -217,7 +230,7 @@ def start_order(actor, complaint_id: int, order_type: str, data: dict | None = N
                               "contact_name": complaint.contact_name, "contact_phone": complaint.contact_phone,
                               "description": _("Complaint %(no)s: %(text)s", no=complaint.tracking_no,
                                                text=complaint.description)})
-    complaint.work_order_id = order.id
+    complaint.work_order = order  # the relationship, not only the id: the answer is drawn before the commit
     if not complaint.address and place.get("address"):
         complaint.address, complaint.district_id = place["address"], place["district_id"]
     flush()

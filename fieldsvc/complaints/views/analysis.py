@@ -6,10 +6,11 @@ from flask_login import current_user
 from fieldsvc import clock
 from fieldsvc.complaints import rules, schemas
 from fieldsvc.complaints.services import analysis as service
-from fieldsvc.complaints.views import bp, load_form
+from fieldsvc.complaints.views import bp
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import load_form
 
 
 def _render(month_text: str | None, status: int = 200, errors=None, values=None, conflict=None):
@@ -39,11 +40,10 @@ def raise_improvement():
     year, month = rules.parse_month(request.form.get("month"), clock.today())
     key = f"{year:04d}-{month:02d}"
     try:
-        data = load_form(schemas.ImprovementIn(), request.form.to_dict())
+        data = load_form(schemas.ImprovementIn())
         row = service.raise_improvement(current_user, key, data["title"], data["description"])
-        db.session.commit()
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the page is drawn again from the month's stored figures
         return _render(key, 422, exc.errors, request.form)
     except Conflict as exc:
         db.session.rollback()

@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from fieldsvc.complaints import rules, schemas
 from fieldsvc.complaints.services import access, followup, handling
-from fieldsvc.complaints.views import bp, district_options, load_form
+from fieldsvc.complaints.views import bp, district_options
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.labels import label
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.web import load_form
 
 MAX_SOLUTIONS = 3
 
@@ -24,23 +25,17 @@ def _page(complaint_id: int, status: int = 200, errors=None, form: str | None = 
         "complaints/show.html", c=complaint, history=access.history(current_user, complaint),
         photos=access.photos(current_user, complaint), errors=errors or {}, failed_form=form,
         values=request.form if errors else {}, conflict=conflict,
-        moves=sorted((to for to in rules.next_statuses(complaint.status) if _may_move(complaint.status, to)),
-                     key=lambda to: rules.move(complaint.status, to).needs_reason),  # the usual step first
+        moves=handling.available_moves(current_user, complaint),
         order_types=rules.order_types_for(complaint.category),
         staff=handling.staff_for_responsible(current_user) if handler else [],
         districts=district_options() if handler else [], max_solutions=MAX_SOLUTIONS), status
 
 
-def _may_move(status: str, to: str) -> bool:
-    move = rules.move(status, to)
-    return can(current_user, P.complaints_approve if move.by == rules.By.approver else P.complaints_handle)
-
-
 def _act(complaint_id: int, form: str, action, message: str):
-    """Run a form's action: commit and go back to the page, or re-render it with the errors kept."""
+    """Run a form's action and go back to the page (the request commits), or re-render it from the stored
+    complaint with the errors kept (422) or the conflict (409)."""
     try:
         action()
-        db.session.commit()
     except Invalid as exc:
         db.session.rollback()
         return _page(complaint_id, 422, exc.errors, form)
@@ -100,7 +95,7 @@ def transition(complaint_id):
 @permission_required(P.complaints_handle)
 def start_order(complaint_id):
     def run():
-        data = load_form(schemas.OrderIn(), request.form.to_dict())
+        data = load_form(schemas.OrderIn())
         handling.start_order(current_user, complaint_id, data.pop("order_type"), data)
     return _act(complaint_id, "order", run, _("Work order started."))
 
@@ -109,7 +104,7 @@ def start_order(complaint_id):
 @permission_required(P.complaints_intake)
 def note(complaint_id):
     def run():
-        data = load_form(schemas.NoteIn(), request.form.to_dict())
+        data = load_form(schemas.NoteIn())
         handling.add_note(current_user, complaint_id, data["note"])
     return _act(complaint_id, "note", run, _("Note added."))
 
@@ -118,7 +113,7 @@ def note(complaint_id):
 @permission_required(P.complaints_handle)
 def record_followup(complaint_id):
     def run():
-        data = load_form(schemas.FollowupIn(), request.form.to_dict())
+        data = load_form(schemas.FollowupIn())
         complaint = followup.record_followup(current_user, complaint_id, data["satisfaction"],
                                              data.get("comments"), data.get("version"))
         if complaint.status == rules.Status.investigating:

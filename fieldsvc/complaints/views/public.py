@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from fieldsvc import uploads
 from fieldsvc.complaints import rules, schemas
 from fieldsvc.complaints.services import access, intake
-from fieldsvc.complaints.views import district_options, load_form, photo_blobs, public_bp
+from fieldsvc.complaints.views import district_options, photo_blobs, public_bp
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db, limiter
+from fieldsvc.web import load_form
 
 FORM_LIMIT = "5 per minute"
 STATUS_LIMIT = "30 per minute"
@@ -36,14 +37,13 @@ def new():
             photos = photo_blobs(request.files)
             if len(photos) <= intake.MAX_PHOTOS:
                 photos = uploads.prepare_images(photos, "photo", field="photos")
-            data = load_form(schemas.PublicComplaintIn(), request.form.to_dict())
+            data = load_form(schemas.PublicComplaintIn())
             complaint = intake.receive_public(data, photos)
-            db.session.commit()
             flash(_("Thank you. Keep your tracking number to follow your request: %(no)s",
                     no=complaint.tracking_no), "success")
             return redirect(url_for("complaints_public.status", tracking_no=complaint.tracking_no))
         except Invalid as exc:
-            db.session.rollback()
+            db.session.rollback()  # let go of the write lock before the page is drawn again
             errors = exc.errors
     return render_template("complaints/public_form.html", values=request.form, errors=errors,
                            districts=district_options()), 422 if errors else 200

@@ -3,12 +3,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldsvc.complaints import schemas
+from fieldsvc.complaints import rules, schemas
 from fieldsvc.complaints.services import access, followup, intake
-from fieldsvc.complaints.views import bp, district_options, load_form, photo_blobs
-from fieldsvc.errors import Invalid
-from fieldsvc.extensions import db
+from fieldsvc.complaints.views import bp, district_options, photo_blobs
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.web import form_page, load_form
 
 PER_PAGE = 30
 VIEWS = ("open", "overdue", "all", "mine")
@@ -34,7 +33,7 @@ def _list(view: str | None):
     category = request.args.get("category") or None
     page = max(request.args.get("page", 1, type=int), 1)
     items, total = access.list_complaints(
-        current_user, category=category if category in schemas.CATEGORIES else None,
+        current_user, category=category if category in set(rules.Category) else None,
         overdue=view == "overdue", open_only=view == "open", mine=view == "mine", q=q or None,
         page=page, per_page=PER_PAGE)
     escalated = access.overdue_list(current_user, 20) if can(current_user, P.complaints_approve) else []
@@ -45,23 +44,15 @@ def _list(view: str | None):
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required(P.complaints_intake)
 def new():
-    errors = {}
-    if request.method == "POST":
-        try:
-            data = load_form(schemas.ComplaintIn(), request.form.to_dict())
-            data.pop("client_id", None)
-            complaint = intake.receive(current_user, data, photo_blobs(request.files))
-            db.session.commit()
-            flash(_("Complaint %(no)s received. You are its owner until it is closed.",
-                    no=complaint.tracking_no), "success")
-            return redirect(url_for("complaints.show", complaint_id=complaint.id))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
+    def process():
+        data = load_form(schemas.ComplaintIn())
+        data.pop("client_id", None)
+        complaint = intake.receive(current_user, data, photo_blobs(request.files))
+        flash(_("Complaint %(no)s received. You are its owner until it is closed.",
+                no=complaint.tracking_no), "success")
+        return redirect(url_for("complaints.show", complaint_id=complaint.id))
     default_channel = "field" if not can(current_user, P.complaints_handle) else "hotline"
-    values = request.form if request.method == "POST" else {"channel": default_channel}
-    return render_template("complaints/new.html", values=values, errors=errors,
-                           districts=district_options()), 422 if errors else 200
+    return form_page("complaints/new.html", process, {"channel": default_channel}, districts=district_options())
 
 
 @bp.get("/followups")

@@ -94,7 +94,7 @@ class WorkOrderTransitionIn(WorkOrderCompletionIn):
 class CustodyMoveIn(BaseSchema):
     holder_id = fields.Integer(required=True)
     item_id = fields.Integer(required=True)
-    kind = fields.String(required=True, validate=one_of(["issue", "return"]))
+    kind = fields.String(required=True, validate=one_of([k.value for k in rules.STORE_MOVES]))
     quantity = fields.Decimal(required=True, places=2, validate=rng(0))
     note = fields.String(validate=length(200))
 

@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validates_schema
 
 from fieldsvc.dispatch import rules
-from fieldsvc.errors import Invalid
 from fieldsvc.schemas import BaseSchema, length, one_of, rng
+from fieldsvc.web import load_form
 
 MUST_BE_DONE = _l("This must be done before the job can be completed.")
 
@@ -170,9 +170,5 @@ def field_names(order_type: str) -> list[str]:
 
 def load_results(order_type: str, data: dict) -> dict:
     """Validate the type's results; JSON-ready (decimals as strings, exact). Errors → Invalid by field."""
-    schema = RESULT_SCHEMAS[rules.OrderType(order_type)]()
-    try:
-        loaded = schema.load(data or {})
-    except ValidationError as exc:
-        raise Invalid(exc.messages) from exc
+    loaded = load_form(RESULT_SCHEMAS[rules.OrderType(order_type)](), data or {})
     return json.loads(json.dumps(loaded, default=str))

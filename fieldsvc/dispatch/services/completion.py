@@ -11,7 +11,7 @@ from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import Completion, WorkOrder
 from fieldsvc.dispatch.schemas.results import load_results
 from fieldsvc.dispatch.services import custody, effects
-from fieldsvc.dispatch.services.orders import check_move, claim, new_order, record_event
+from fieldsvc.dispatch.services.steps import check_move, claim, new_order, record_event
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.models import utcnow

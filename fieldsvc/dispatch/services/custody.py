@@ -90,7 +90,7 @@ def record_move(actor, holder_id: int, item_id: int, kind: str, quantity, note: 
         raise Invalid({"holder_id": [_("Choose a technician.")]})
     if item is None:
         raise Invalid({"item_id": [_("Choose a tool or part.")]})
-    if kind not in (rules.MoveKind.issue, rules.MoveKind.ret):
+    if kind not in rules.STORE_MOVES:
         raise Invalid({"kind": [_("Choose issue or return.")]})
     quantity = _check_quantity(quantity)
     held = _balances(holder.id, [item.id]).get((holder.id, item.id), Decimal(0))

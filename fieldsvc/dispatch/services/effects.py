@@ -15,10 +15,10 @@ from fieldsvc.customers import services as customers
 from fieldsvc.customers.models import Customer
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import WorkOrder
-from fieldsvc.dispatch.services.orders import new_order
+from fieldsvc.dispatch.services.steps import new_order
 from fieldsvc.errors import Invalid
 from fieldsvc.hse.services import observations
-from fieldsvc.inspections.services import hazards
+from fieldsvc.inspections.services import shutoff
 from fieldsvc.readings.services import arrears, history, recording, skips
 
 T = rules.OrderType
@@ -92,7 +92,7 @@ def _suspension(actor, order: WorkOrder, results: dict) -> None:
 def _restoration(actor, order: WorkOrder, results: dict) -> None:
     """Gas back on — never while a grade-A hazard that shut it is still open."""
     customer = _customer(order, "supply_restored")
-    if customer.supply_reason == "safety" and hazards.open_shutoff_hazards(customer.id):
+    if customer.supply_reason == "safety" and shutoff.open_shutoff_hazards(customer.id):
         raise Invalid({"supply_restored": [_("A grade-A hazard at this customer is still open: the gas stays off "
                                              "until it is fixed and re-checked.")]})
     arrears.restored_by_order(actor, customer.id, order.id)

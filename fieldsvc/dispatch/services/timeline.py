@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from fieldsvc.customers.services import TIMELINE_SOURCES, TimelineEvent
+from fieldsvc.customers.services import TimelineEvent, add_timeline_source
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import WorkOrder
 from fieldsvc.extensions import db
@@ -32,6 +32,5 @@ def order_events(customer) -> list[TimelineEvent]:
             for o in db.session.execute(stmt).unique().scalars()]
 
 
-def register() -> None:
-    if order_events not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(order_events)
+def register(app) -> None:
+    add_timeline_source(app, order_events)

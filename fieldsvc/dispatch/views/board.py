@@ -7,11 +7,10 @@ from fieldsvc.customers import services as customer_services
 from fieldsvc.dispatch import rules, schemas
 from fieldsvc.dispatch.services import board as board_services
 from fieldsvc.dispatch.services import orders
-from fieldsvc.dispatch.views import bp, load_form
-from fieldsvc.errors import Invalid
-from fieldsvc.extensions import db
+from fieldsvc.dispatch.views import bp
 from fieldsvc.labels import options
 from fieldsvc.permissions import ROLE_LABELS, P, permission_required
+from fieldsvc.web import form_page, load_form
 
 PER_PAGE = 30
 STATUS_CHOICES = ("all", *[s.value for s in rules.Status])
@@ -51,25 +50,17 @@ def followups():
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required(P.orders_create)
 def new():
-    errors = {}
-    if request.method == "POST":
-        try:
-            data = load_form(schemas.WorkOrderIn(), request.form.to_dict())
-            data.pop("client_id", None)
-            order = orders.create_order(current_user, data)
-            db.session.commit()
-            flash(_("Order #%(id)d created.", id=order.id), "success")
-            return redirect(url_for("dispatch.order", order_id=order.id))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-    values = request.form if request.method == "POST" else _prefill()
-    return render_template(
-        "dispatch/new.html", values=values, errors=errors,
+    def process():
+        data = load_form(schemas.WorkOrderIn())
+        data.pop("client_id", None)
+        order = orders.create_order(current_user, data)
+        flash(_("Order #%(id)d created.", id=order.id), "success")
+        return redirect(url_for("dispatch.order", order_id=order.id))
+    return form_page(
+        "dispatch/new.html", process, _prefill() if request.method == "GET" else None,
         type_options=[(k, v) for k, v in options("wo_type") if k != rules.OrderType.followup_visit],
         district_options=[(d.id, d.name) for d in customer_services.list_districts()],
-        staff_options=[(u.id, f"{u.name} · {ROLE_LABELS[u.role]}") for u in orders.assignable_staff(current_user)],
-    ), 422 if errors else 200
+        staff_options=[(u.id, f"{u.name} · {ROLE_LABELS[u.role]}") for u in orders.assignable_staff(current_user)])
 
 
 def _prefill() -> dict:

@@ -5,16 +5,17 @@ from flask_login import current_user
 
 from fieldsvc import pdf
 from fieldsvc.dispatch import rules, schemas
-from fieldsvc.dispatch.services import custody, orders
+from fieldsvc.dispatch.services import custody, orders, steps
 from fieldsvc.dispatch.services.attachments import attachments, data_uri
 from fieldsvc.dispatch.services.completion import decode_kept_photo, keep_photo
-from fieldsvc.dispatch.views import bp, load_form
+from fieldsvc.dispatch.views import bp
 from fieldsvc.dispatch.views.forms import COMPLETION_KEYS, completion_form, result_fields
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.labels import label
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.web import load_form
 from fieldsvc.web import safe_next as _safe_next  # only local paths: never an open redirect
 
 
@@ -29,10 +30,7 @@ def _page(order_id: int, status: int = 200, errors=None, conflict: str | None = 
         previous=orders.previous_orders(current_user, order), photos=photos, signature=signature,
         parts=custody.parts_used(order), now=utcnow(), children=orders.children(current_user, order),
         staff=[u for u in staff if rules.may_assign(u.role, order.type)],
-        tech_moves=rules.next_statuses(order.type, order.status, rules.By.tech)
-        if order.assignee_id == current_user.id else [],
-        chief_moves=rules.next_statuses(order.type, order.status, rules.By.chief)
-        if can(current_user, P.orders_assign) else [],
+        moves=orders.available_moves(current_user, order),
         result_fields=result_fields(order.type)), status
 
 
@@ -43,10 +41,10 @@ def order(order_id):
 
 
 def _act(order_id: int, form_name: str, action):
-    """Run an action; success → back to the page; stale → 409 with who changed it; bad input → 422."""
+    """Run an action; success → back to the page; stale → 409 with who changed it; bad input → 422.
+    A refusal rolls back before the page is drawn again from what is stored."""
     try:
         message = action()
-        db.session.commit()
     except Conflict as exc:
         db.session.rollback()
         return _page(order_id, 409, conflict=exc.message, form=form_name)
@@ -61,7 +59,7 @@ def _act(order_id: int, form_name: str, action):
 @permission_required(P.orders_assign)
 def assign(order_id):
     def run():
-        data = load_form(schemas.WorkOrderAssignIn(), request.form.to_dict())
+        data = load_form(schemas.WorkOrderAssignIn())
         order = orders.assign(current_user, order_id, data["assignee_id"], data["version"], data.get("note"))
         return _("Order #%(id)d assigned to %(name)s.", id=order.id, name=order.assignee.name)
     return _act(order_id, "assign", run)
@@ -71,7 +69,7 @@ def assign(order_id):
 @permission_required(P.orders_view)
 def transition(order_id):
     def run():
-        data = load_form(schemas.WorkOrderTransitionIn(), request.form.to_dict())
+        data = load_form(schemas.WorkOrderTransitionIn())
         if data["to"] == rules.Status.completed:  # notes, parts, photos, signature: the completion form
             raise Invalid({"to": [_("Use the completion form.")]})
         order = orders.transition(current_user, order_id, data["to"], data["version"], data.get("lat"),
@@ -85,7 +83,7 @@ def transition(order_id):
 def complete(order_id):
     order = orders.get_order(current_user, order_id)
     try:
-        orders.check_move(current_user, order, rules.Status.completed)  # 404/403 before showing the form
+        steps.check_move(current_user, order, rules.Status.completed)  # 404/403 before showing the form
     except Conflict as exc:  # not (or no longer) on site: back to the order, saying why
         if request.method == "POST":  # a completion resent from the outbox must hear the refusal: 409, no redirect
             return _page(order.id, 409, conflict=exc.message, form="complete")
@@ -100,7 +98,6 @@ def complete(order_id):
             completion = {k: data[k] for k in COMPLETION_KEYS if k in data} | {"parts": parts}
             orders.transition(current_user, order.id, rules.Status.completed, data["version"],
                               data.get("lat"), data.get("lng"), completion=completion, photos=photos)
-            db.session.commit()
             flash(_("Order #%(id)d completed.", id=order.id), "success")
             if can(current_user, P.orders_work):
                 return redirect(url_for("dispatch.jobs"))

@@ -33,7 +33,7 @@ class TopicIn(BaseSchema):
 
 class RequirementIn(BaseSchema):
     topic_id = fields.Integer(required=True)
-    role = fields.String(required=True, validate=one_of([r.value for r in Role]))
+    role = fields.String(required=True, validate=one_of(Role))
     interval_months = fields.Integer(required=True, validate=rng(1, 120))
 
 

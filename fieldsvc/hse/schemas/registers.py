@@ -155,7 +155,7 @@ class HseAspectQuery(PageArgs):
 
 
 class HseObservationIn(ClientIdMixin, BaseSchema):
-    kind = fields.String(required=True, validate=one_of(("hazard", "aspect")))
+    kind = fields.String(required=True, validate=one_of(rules.OBSERVATION_KINDS))
     description = fields.String(required=True, validate=length(2000, 1))
     location = fields.String(validate=length(200))
     activity = fields.String(validate=length(200))
@@ -177,7 +177,7 @@ class HseObservationOut(Schema):
 
 
 class HseObservationQuery(PageArgs):
-    status = fields.String(validate=one_of(("open", "registered", "closed")))
+    status = fields.String(validate=one_of(rules.OBSERVATION_STATES))
 
 
 HseHazardPage = page_of(HseHazardOut)

@@ -20,6 +20,7 @@ from fieldsvc.hse.services.common import active_user, default_unit, paged
 from fieldsvc.labels import label
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, can, require
+from fieldsvc.statemachine import Step, permitted
 
 ENTITY = "hse_nonconformity"
 BLOCKER_FIELDS = {"root_cause": "root_cause", "actions": "actions", "actions_open": "actions",
@@ -196,10 +197,21 @@ def facts(nc: Nonconformity, reason: str | None = None) -> rules.NcFacts:
                          effective=nc.effective, reason=reason)
 
 
+def _authorise(actor, by: rules.NcBy) -> None:
+    require(actor, P.nonconformity_approve if by == rules.NcBy.approver else P.hse_manage)
+
+
+def available_moves(actor, nc: Nonconformity) -> list[Step]:
+    """What the record's page offers this actor: exactly the moves transition() would let them make
+    (what still blocks one — a root cause, open actions — is said when it is tried), in the order of the states."""
+    steps = rules.NC_MACHINE.allowed(nc.status, permitted(lambda move: _authorise(actor, move.by)))
+    return sorted(steps, key=lambda step: rules.NC_STATES.index(step.to))
+
+
 def transition(actor, nc: Nonconformity, to: str, version: int | None = None,
                reason: str | None = None) -> Nonconformity:
     """Move along the state table; closing needs the director (nonconformity_approve)."""
-    require(actor, P.nonconformity_approve if to == "closed" else P.hse_manage)
+    _authorise(actor, rules.nc_by(to))
     if version is not None and version != nc.version:
         raise Conflict()
     blockers = rules.nc_blockers(nc.status, to, facts(nc, reason))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from fieldsvc import audit, clock, uploads
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
+from fieldsvc.hse import rules
 from fieldsvc.hse.labels import ROLE_UNIT
 from fieldsvc.hse.models import HseObservation, Nonconformity
 from fieldsvc.hse.services import capa
@@ -17,14 +18,13 @@ from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, can, require
 
 ENTITY = "hse_observation"
-KINDS = ("hazard", "aspect")
 
 
 def report(actor, data: dict, photo: bytes | None = None) -> HseObservation:
     """data: kind (hazard|aspect), description, optional location, activity. The photo is checked
     and re-encoded by uploads.save_image (refused files raise Invalid naming 'photo')."""
     require(actor, P.hse_report)
-    if data.get("kind") not in KINDS:
+    if data.get("kind") not in rules.OBSERVATION_KINDS:
         raise Invalid({"kind": [_("Choose what you saw.")]})
     if not (data.get("description") or "").strip():
         raise Invalid({"description": [_("Describe what you saw.")]})

@@ -1,4 +1,4 @@
-"""HSE pages. One blueprint, split by area; each handler is parse → service → commit → respond."""
+"""HSE pages. One blueprint, split by area; each handler is parse → service → respond (the request commits)."""
 from flask import Blueprint
 
 bp = Blueprint("hse", __name__, url_prefix="/hse")

@@ -5,14 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc import audit, clock
-from fieldsvc.errors import Conflict, Invalid
-from fieldsvc.extensions import db
 from fieldsvc.hse import rules, schemas
 from fieldsvc.hse.services import capa
 from fieldsvc.hse.views import bp
-from fieldsvc.hse.views.common import PER_PAGE, act, form_page, load, page_arg, staff_options
+from fieldsvc.hse.views.common import PER_PAGE, page_arg, staff_options
 from fieldsvc.permissions import P, permission_required
-from fieldsvc.web import safe_next
+from fieldsvc.web import act, form_page, load_form, on_record, safe_next
 
 
 @bp.get("/nonconformities")
@@ -34,7 +32,7 @@ def nonconformities():
 @permission_required(P.hse_manage)
 def new_nonconformity():
     def process():
-        data = load(schemas.NcIn(), request.form.to_dict())
+        data = load_form(schemas.NcIn())
         data.pop("client_id", None)
         nc = capa.create(current_user, data)
         flash(_("Nonconformity %(number)s raised.", number=nc.number), "success")
@@ -45,7 +43,7 @@ def new_nonconformity():
 def _record_page(nc, values=None, errors=None, status=200):
     return render_template("hse/nonconformity.html", nc=nc, staff=staff_options(), today=clock.today(),
                            history=audit.history(capa.ENTITY, nc.id),
-                           next_states=sorted(rules.NC_TRANSITIONS[nc.status], key=rules.NC_STATES.index),
+                           next_states=rules.NC_TRANSITIONS[nc.status], moves=capa.available_moves(current_user, nc),
                            overdue=rules.action_overdue, values=values or {}, errors=errors or {}), status
 
 
@@ -56,28 +54,18 @@ def nonconformity(nc_id):
 
 
 def _on_record(nc_id, process):
-    """A form posted on the record page: on Invalid re-render that page with the typed values (422);
-    a conflict (illegal move, stale page) is flashed on the fresh record."""
+    """A form posted on the record page (fieldsvc.web.on_record): Invalid re-renders it from the stored
+    record with the typed values (422); a conflict is flashed on the fresh record."""
     nc = capa.get(current_user, nc_id)
-    try:
-        message = process(nc)
-        db.session.commit()
-        flash(message, "success")
-        return redirect(url_for("hse.nonconformity", nc_id=nc_id))
-    except Invalid as exc:
-        db.session.rollback()
-        return _record_page(capa.get(current_user, nc_id), request.form, exc.errors, 422)
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("hse.nonconformity", nc_id=nc_id))
+    return on_record(lambda **kw: _record_page(capa.get(current_user, nc_id), **kw), lambda: process(nc),
+                     url_for("hse.nonconformity", nc_id=nc_id))
 
 
 @bp.post("/nonconformities/<int:nc_id>/analysis")
 @permission_required(P.hse_manage)
 def nc_analysis(nc_id):
     def process(nc):
-        data = load(schemas.AnalysisIn(), request.form.to_dict())
+        data = load_form(schemas.AnalysisIn())
         capa.record_analysis(current_user, nc, data["root_cause"], data.get("version"))
         return _("Root cause recorded.")
     return _on_record(nc_id, process)
@@ -87,7 +75,7 @@ def nc_analysis(nc_id):
 @permission_required(P.hse_manage)
 def nc_add_action(nc_id):
     def process(nc):
-        capa.add_action(current_user, nc, load(schemas.ActionIn(), request.form.to_dict()))
+        capa.add_action(current_user, nc, load_form(schemas.ActionIn()))
         return _("Action added.")
     return _on_record(nc_id, process)
 
@@ -96,7 +84,7 @@ def nc_add_action(nc_id):
 @permission_required(P.hse_manage)
 def nc_effectiveness(nc_id):
     def process(nc):
-        data = load(schemas.EffectivenessIn(), request.form.to_dict())
+        data = load_form(schemas.EffectivenessIn())
         capa.record_effectiveness(current_user, nc, data["effective"], data["effectiveness_note"])
         return _("Effectiveness check recorded.")
     return _on_record(nc_id, process)
@@ -121,6 +109,6 @@ def action_done(action_id):
     back = safe_next(request.form.get("back")) or own  # local paths only: no open redirect
 
     def process():
-        data = load(schemas.ActionDoneIn(), request.form.to_dict())
+        data = load_form(schemas.ActionDoneIn())
         capa.complete_action(current_user, action, data["done_on"], data.get("note"))
     return act(process, _("Action marked done."), back)

@@ -10,8 +10,9 @@ from fieldsvc.extensions import db
 from fieldsvc.hse import schemas
 from fieldsvc.hse.services import dashboard, observations
 from fieldsvc.hse.views import bp
-from fieldsvc.hse.views.common import PER_PAGE, act, form_page, load, page_arg
+from fieldsvc.hse.views.common import PER_PAGE, page_arg
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import act, form_page, load_form
 
 
 @bp.get("/")
@@ -32,7 +33,7 @@ def mine():
 def report():
     """The phone form: what was seen, where, and a photo (camera on phones)."""
     def process():
-        data = load(schemas.HseObservationIn(), request.form.to_dict())
+        data = load_form(schemas.HseObservationIn())
         data.pop("client_id", None)
         photo = request.files.get("photo")
         observation = observations.report(current_user, data, photo.read() if photo and photo.filename else None)
@@ -70,9 +71,8 @@ def observation_nonconformity(observation_id):
     """One step from the inbox: the observation becomes a nonconformity, and the page is that record."""
     try:
         nc = observations.raise_nonconformity(current_user, observation_id)
-        db.session.commit()
     except (Invalid, Conflict) as exc:
-        db.session.rollback()
+        db.session.rollback()  # the redirect is a success to the unit of work: keep nothing of the refusal
         flash(exc.message, "error")
         return redirect(url_for("hse.observation", observation_id=observation_id))
     flash(_("Nonconformity %(number)s raised.", number=nc.number), "success")

@@ -7,8 +7,9 @@ from fieldsvc import clock
 from fieldsvc.hse import schemas
 from fieldsvc.hse.services import programme
 from fieldsvc.hse.views import bp
-from fieldsvc.hse.views.common import act, form_page, load, staff_options
+from fieldsvc.hse.views.common import staff_options
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import act, form_page, load_form
 
 
 @bp.get("/targets")
@@ -24,7 +25,7 @@ def targets():
 @permission_required(P.hse_manage)
 def new_target():
     def process():
-        objective = programme.create_objective(current_user, load(schemas.HseObjectiveIn(), request.form.to_dict()))
+        objective = programme.create_objective(current_user, load_form(schemas.HseObjectiveIn()))
         flash(_("Objective added."), "success")
         return redirect(url_for("hse.target", objective_id=objective.id))
     return form_page("hse/target_form.html", process, {"year": clock.today().year, "direction": "at_least"},
@@ -37,7 +38,7 @@ def target(objective_id):
     objective = programme.get_objective(current_user, objective_id)
 
     def process():
-        data = load(schemas.ProgressIn(), request.form.to_dict())
+        data = load_form(schemas.ProgressIn())
         programme.report_progress(current_user, objective, data["actual_value"], data["as_of"], data.get("note"))
         flash(_("Progress recorded."), "success")
         return redirect(url_for("hse.target", objective_id=objective_id))
@@ -58,7 +59,7 @@ def close_target(objective_id):
 @permission_required(P.hse_view)
 def inspections():
     def process():
-        data = load(schemas.InspectionIn(), request.form.to_dict())
+        data = load_form(schemas.InspectionIn())
         inspection = programme.start_inspection(current_user, data["unit"], data["period"], data["held_on"])
         flash(_("Self-inspection started with the department's checklist."), "success")
         return redirect(url_for("hse.inspection", inspection_id=inspection.id))

@@ -9,9 +9,10 @@ from fieldsvc.hse import exports, rules, schemas
 from fieldsvc.hse.services import observations, registers
 from fieldsvc.hse.services.common import default_unit
 from fieldsvc.hse.views import bp
-from fieldsvc.hse.views.common import PER_PAGE, act, form_page, load, page_arg, staff_options
+from fieldsvc.hse.views.common import PER_PAGE, page_arg, staff_options
 from fieldsvc.labels import label
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import act, form_page, load_form
 
 HAZARD_FILTERS = ("grade", "significant", "unit", "review", "q", "l", "c", "status")
 ASPECT_FILTERS = ("kind", "significant", "unit", "review", "q", "status")
@@ -29,7 +30,7 @@ def _form_data(schema, clearable) -> dict:
     raw = request.form.to_dict()
     if "direct_criteria" in schema.fields:
         raw["direct_criteria"] = request.form.getlist("direct_criteria")
-    data = load(schema, raw)
+    data = load_form(schema, raw)
     for key in clearable:
         data.setdefault(key, None)
     data.pop("client_id", None)

@@ -11,8 +11,9 @@ from fieldsvc.extensions import db
 from fieldsvc.hse import schemas
 from fieldsvc.hse.services import training
 from fieldsvc.hse.views import bp
-from fieldsvc.hse.views.common import PER_PAGE, act, form_page, load, page_arg, staff_options
+from fieldsvc.hse.views.common import PER_PAGE, page_arg, staff_options
 from fieldsvc.permissions import ROLE_LABELS, P, Role, permission_required
+from fieldsvc.web import act, form_page, load_form
 
 
 @bp.get("/training")
@@ -29,7 +30,7 @@ def new_session():
     def process():
         raw = request.form.to_dict()
         raw["attendee_ids"] = request.form.getlist("attendee_ids")
-        session = training.create_session(current_user, load(schemas.SessionIn(), raw))
+        session = training.create_session(current_user, load_form(schemas.SessionIn(), raw))
         flash(_("Training session recorded."), "success")
         return redirect(url_for("hse.training_session", session_id=session.id))
     topics = training.list_topics(current_user)
@@ -77,11 +78,11 @@ def training_requirements():
     """Topics and what each role must hold; new topics and requirements (safety officer)."""
     def process():
         if request.form.get("form") == "topic":
-            data = load(schemas.TopicIn(), request.form.to_dict())
+            data = load_form(schemas.TopicIn())
             training.create_topic(current_user, data["name"], data.get("description"))
             flash(_("Topic added."), "success")
         else:
-            data = load(schemas.RequirementIn(), request.form.to_dict())
+            data = load_form(schemas.RequirementIn())
             training.set_requirement(current_user, data["topic_id"], data["role"], data["interval_months"])
             flash(_("Requirement saved."), "success")
         return redirect(url_for("hse.training_requirements"))
@@ -108,7 +109,7 @@ def remove_requirement(requirement_id):
 @permission_required(P.hse_view)
 def campaigns():
     def process():
-        campaign = training.create_campaign(current_user, load(schemas.CampaignIn(), request.form.to_dict()))
+        campaign = training.create_campaign(current_user, load_form(schemas.CampaignIn()))
         flash(_("Campaign created."), "success")
         return redirect(url_for("hse.campaign", campaign_id=campaign.id))
     return form_page("hse/campaigns.html", process, {"starts_on": clock.today().isoformat()},
@@ -121,7 +122,7 @@ def campaign(campaign_id):
     record = training.get_campaign(current_user, campaign_id)
 
     def process():
-        training.add_campaign_record(current_user, record, load(schemas.CampaignRecordIn(), request.form.to_dict()))
+        training.add_campaign_record(current_user, record, load_form(schemas.CampaignRecordIn()))
         flash(_("Publicity record added."), "success")
         return redirect(url_for("hse.campaign", campaign_id=campaign_id))
     return form_page("hse/campaign.html", process, {"held_on": clock.today().isoformat()}, campaign=record)

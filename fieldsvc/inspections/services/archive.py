@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldsvc.customers import rules as customer_rules
 from fieldsvc.customers.models import Customer
-from fieldsvc.customers.services import TIMELINE_SOURCES, TimelineEvent
+from fieldsvc.customers.services import TimelineEvent, add_timeline_source
 from fieldsvc.dispatch.models import WorkOrder
 from fieldsvc.extensions import db
 from fieldsvc.inspections import rules
@@ -175,6 +175,5 @@ def timeline_events(customer: Customer) -> list[TimelineEvent]:
     return events
 
 
-def register() -> None:
-    if timeline_events not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(timeline_events)
+def register(app) -> None:
+    add_timeline_source(app, timeline_events)

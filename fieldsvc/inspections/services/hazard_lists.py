@@ -14,14 +14,6 @@ from fieldsvc.permissions import P, can, require
 VIEWS = ("all", "escalated", "mine", "recheck")
 
 
-def default_view(actor) -> str:
-    if can(actor, P.hazards_view_all):
-        return "escalated"
-    if can(actor, P.hazards_recheck):
-        return "recheck"
-    return "mine"
-
-
 def _scope(actor, view: str):
     """The statement of the hazards this actor may list in this view (deny by default)."""
     stmt = select(Hazard)

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from fieldsvc import audit, clock, uploads
 from fieldsvc.dispatch.models import WorkOrder
 from fieldsvc.dispatch.services import orders as dispatch_orders
+from fieldsvc.dispatch.services import steps as dispatch_steps
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.inspections import rules
@@ -39,7 +40,7 @@ def _open_order(actor, hazard: Hazard, result: InspectionResult) -> WorkOrder:
     description = _("Hazard H%(id)d, grade %(grade)s: %(item)s", id=hazard.id, grade=hazard.grade, item=_label(result))
     if result.note:
         description += f" — {result.note}"
-    order = dispatch_orders.new_order(actor, {
+    order = dispatch_steps.new_order(actor, {
         "type": "rectification", "customer_id": hazard.customer_id, "description": description,
         "deadline": common.end_of_day(hazard.deadline), "priority": rules.order_priority(hazard.grade)})
     hazard.work_order_id = order.id
@@ -71,17 +72,6 @@ def open_hazards(actor, inspection: Inspection) -> list[Hazard]:
 
 
 # --- reading ------------------------------------------------------------------------------------
-
-def open_shutoff_hazards(customer_id: int) -> list[Hazard]:
-    """The customer's grade A hazards not yet closed by a re-check, oldest first. While any is listed,
-    a supply shut off for safety stays off: dispatch refuses to complete the restoration order.
-
-    Called inside dispatch's completion, which has already checked that this technician may complete
-    this order: no permission check here."""
-    return list(db.session.execute(select(Hazard).where(
-        Hazard.customer_id == customer_id, Hazard.grade == rules.Grade.A,
-        Hazard.status.not_in(list(rules.TERMINAL))).order_by(Hazard.id)).scalars())
-
 
 def get(actor, hazard_id: int) -> Hazard:
     if not any(can(actor, p) for p in (P.hazards_view_all, P.inspections_view, P.hazards_recheck,
@@ -177,7 +167,7 @@ def complete_rectification(actor, hazard: Hazard, before: bytes | None, after: b
     if errors:
         raise Invalid(errors)
     order = dispatch_orders.get_order(actor, hazard.work_order_id)
-    dispatch_orders.check_move(actor, order, "completed")
+    dispatch_steps.check_move(actor, order, "completed")
     for stage, data in (("before", before), ("after", after)):
         if data:
             add_photo(actor, hazard, stage, data)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from fieldsvc import audit, clock, uploads
 from fieldsvc.customers.models import Customer
-from fieldsvc.dispatch.services.orders import new_order
+from fieldsvc.dispatch.services.steps import new_order
 from fieldsvc.errors import Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.inspections import rules

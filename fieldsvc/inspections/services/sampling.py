@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from fieldsvc import audit, clock, exports
 from fieldsvc.customers.models import Customer
 from fieldsvc.dispatch.models import WorkOrder
-from fieldsvc.dispatch.services.orders import new_order
+from fieldsvc.dispatch.services.steps import new_order
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.inspections import rules

@@ -2,14 +2,16 @@
 off at the visit shuts the customer's supply (reason safety, through the customers service), and a
 grade A finding goes to the safety officer's inbox as an HSE observation linked to the inspection.
 The supply comes back on only through a restoration order, which dispatch refuses to complete while
-hazards.open_shutoff_hazards lists a grade A hazard not yet closed by a re-check."""
+open_shutoff_hazards lists a grade A hazard not yet closed by a re-check."""
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from fieldsvc.customers import services as customer_services
+from fieldsvc.extensions import db
 from fieldsvc.hse.services import observations as hse_observations
 from fieldsvc.inspections import rules
-from fieldsvc.inspections.models import Inspection, InspectionResult
+from fieldsvc.inspections.models import Hazard, Inspection, InspectionResult
 
 
 def after_record(actor, inspection: Inspection) -> None:
@@ -43,3 +45,15 @@ def _hse_text(inspection: Inspection, results: list[InspectionResult]) -> str:
              name=inspection.customer.name, account=inspection.customer.account_no, items=items)
     # Only what was true at the visit: a shut-off recorded later is on the inspection and the customer.
     return f"{text} {_('The supply was shut off at the visit.')}" if inspection.supply_shut_off else text
+
+
+def open_shutoff_hazards(customer_id: int) -> list[Hazard]:
+    """The customer's grade A hazards not yet closed by a re-check, oldest first. While any is listed,
+    a supply shut off for safety stays off: dispatch refuses to complete the restoration order.
+
+    Called inside dispatch's completion, which has already checked that this technician may complete
+    this order: no permission check here. (Here, not in hazards.py: hazards completes dispatch orders,
+    and dispatch's completion asks this, so keeping it apart keeps the imports one-way.)"""
+    return list(db.session.execute(select(Hazard).where(
+        Hazard.customer_id == customer_id, Hazard.grade == rules.Grade.A,
+        Hazard.status.not_in(list(rules.TERMINAL))).order_by(Hazard.id)).scalars())

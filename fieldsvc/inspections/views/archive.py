@@ -3,7 +3,6 @@ from flask import render_template
 from flask_login import current_user
 
 from fieldsvc import clock
-from fieldsvc.extensions import db
 from fieldsvc.inspections.services import archive, common, followups, hazards, plan
 from fieldsvc.inspections.views import bp
 from fieldsvc.permissions import P, permission_required
@@ -15,8 +14,7 @@ def archive_page(customer_id):
     customer = common.customer(customer_id)
     today = clock.today()
     open_hazards = archive.open_hazards(customer)
-    hazards.refresh(open_hazards)
-    db.session.commit()  # statuses read from the orders were brought up to date
+    hazards.refresh(open_hazards)  # statuses read from the orders: kept by the request's commit
     return render_template("inspections/archive.html", customer=customer, today=today,
                            entries=archive.entries(current_user, customer, today), flags=archive.flags(customer),
                            open_hazards=open_hazards, status=plan.customer_status(customer),

@@ -48,17 +48,17 @@ def item_photos(files, items) -> dict[str, bytes]:
     return photos
 
 
-def flatten_errors(errors: dict) -> dict:
-    """Nested marshmallow errors (items.3.note, new_appliances.0.sold_on) onto the form's field names."""
-    flat = {}
-    for key, value in errors.items():
-        if key == "new_appliances" and isinstance(value, dict):
-            for sub in value.values():
-                for field, msgs in (sub.items() if isinstance(sub, dict) else []):
-                    flat[f"new_{field}"] = msgs
-        elif isinstance(value, dict):
-            flat[key] = [m for sub in value.values() for m in (sub if isinstance(sub, list) else
-                                                                 [x for v in sub.values() for x in v])]
-        else:
-            flat[key] = value
-    return flat
+def on_form(errors: dict, items) -> dict:
+    """Errors in the dotted shape of InspectionIn (fieldsvc.web.flatten) put on this form's field names:
+    items.<i>.note → note_<code> (the i-th answer is the i-th checklist item, see inspection_data),
+    new_appliances.0.sold_on → new_sold_on; the others already are the form's names."""
+    codes = [item.code for item in items]
+    named = {}
+    for name, messages in errors.items():
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "items" and parts[1].isdigit() and int(parts[1]) < len(codes):
+            name = f"{parts[2]}_{codes[int(parts[1])]}"
+        elif len(parts) == 3 and parts[0] == "new_appliances":
+            name = f"new_{parts[2]}"
+        named[name] = named.get(name, []) + list(messages)
+    return named

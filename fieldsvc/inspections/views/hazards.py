@@ -11,8 +11,9 @@ from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.inspections import schemas
 from fieldsvc.inspections.services import common, hazard_lists, hazards
-from fieldsvc.inspections.views import PER_PAGE, bp, load_form
+from fieldsvc.inspections.views import PER_PAGE, bp
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.web import load_form
 
 
 def _list(view: str, template: str = "inspections/hazards.html"):
@@ -23,7 +24,6 @@ def _list(view: str, template: str = "inspections/hazards.html"):
     items, total = hazard_lists.list_hazards(current_user, view, status, grade, district_id, page=page,
                                              per_page=PER_PAGE)
     figures = hazard_lists.counts(current_user) if can(current_user, P.hazards_view_all) else None
-    db.session.commit()  # statuses read from the orders were brought up to date
     return render_template(template, hazards=items, total=total, page=page, per_page=PER_PAGE, view=view,
                            status=status, grade=grade, district_id=district_id, figures=figures,
                            districts=customer_services.list_districts(), today=clock.today())
@@ -50,8 +50,7 @@ def recheck_queue():
 
 def _hazard_page(hazard_id: int, status: int = 200, errors=None, form: str | None = None, conflict=None):
     hazard = hazards.get(current_user, hazard_id)
-    hazards.refresh([hazard])
-    db.session.commit()
+    hazards.refresh([hazard])  # its status read from the order: kept by the request's commit on success
     order = (dispatch_orders.get_order(current_user, hazard.work_order_id)
              if hazard.work_order_id and (can(current_user, P.orders_view_all)
                                           or common.rectifier_of(current_user, hazard)) else None)
@@ -68,10 +67,10 @@ def hazard(hazard_id):
 
 
 def _act(hazard_id: int, form: str, action):
-    """Run an action; success → back to the hazard; bad input → 422, a stale state → 409, kept."""
+    """Run an action; success → back to the hazard; bad input → 422, a stale state → 409, with what was
+    typed kept (the page is drawn again from what is stored)."""
     try:
         message = action()
-        db.session.commit()
     except Invalid as exc:
         db.session.rollback()
         return _hazard_page(hazard_id, 422, errors=exc.errors, form=form)
@@ -118,7 +117,7 @@ def hazard_rectify(hazard_id):
 def hazard_recheck(hazard_id):
     def run():
         hazard = hazards.get(current_user, hazard_id)
-        data = load_form(schemas.HazardRecheckIn(), request.form.to_dict())
+        data = load_form(schemas.HazardRecheckIn())
         hazards.recheck(current_user, hazard, data["result"] == "pass", data.get("note"), _file("photo"))
         return _("Hazard closed.") if data["result"] == "pass" else _("Re-check failed: a new order was opened.")
     return _act(hazard_id, "recheck", run)

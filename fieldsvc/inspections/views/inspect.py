@@ -12,9 +12,10 @@ from fieldsvc.extensions import db
 from fieldsvc.inspections import schemas
 from fieldsvc.inspections.services import archive, batches, checklist, common, findings, followups, recording
 from fieldsvc.inspections.services import notice as notice_service
-from fieldsvc.inspections.views import PER_PAGE, bp, load_form
-from fieldsvc.inspections.views.forms import flatten_errors, inspection_data, item_photos
+from fieldsvc.inspections.views import PER_PAGE, bp
+from fieldsvc.inspections.views.forms import inspection_data, item_photos, on_form
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import load_form, on_record
 
 
 @bp.get("/")
@@ -52,12 +53,12 @@ def new(customer_id):
                              inspection_data(request.form, customer.id, ctx["items"], ctx["appliances"]))
             photos = item_photos(request.files, ctx["items"]) if data["outcome"] == "completed" else {}
             inspection = recording.record(current_user, data, photos)
-            db.session.commit()
             flash(_("Visit recorded."), "success")
             return redirect(url_for("inspections.show", inspection_id=inspection.id))
         except Invalid as exc:
+            errors = on_form(exc.errors, ctx["items"])
+            # Drawn again from what is stored: a checklist seeded by this request is gone with the rollback.
             db.session.rollback()
-            errors = flatten_errors(exc.errors)
             ctx = _form_context(common.customer(customer_id))
     values = request.form if request.method == "POST" else {"outcome": "completed", "card_left": "1"}
     return render_template("inspections/form.html", values=values, errors=errors, posted=request.method == "POST",
@@ -67,25 +68,24 @@ def new(customer_id):
 @bp.get("/<int:inspection_id>")
 @permission_required(P.inspections_view)
 def show(inspection_id):
+    return _record_page(inspection_id)
+
+
+def _record_page(inspection_id: int, values=None, errors=None, status: int = 200):
     inspection = recording.get(current_user, inspection_id)
-    return render_template("inspections/show.html", inspection=inspection, errors={}, values={})
+    return render_template("inspections/show.html", inspection=inspection, errors=errors or {},
+                           values=values or {}), status
 
 
 @bp.post("/<int:inspection_id>/complete")
 @permission_required(P.inspections_record)
 def complete_record(inspection_id):
-    inspection = recording.get(current_user, inspection_id)
-    try:
-        recording.complete_record(current_user, inspection, load_form(schemas.InspectionCompleteIn(),
-                                                                       request.form.to_dict()))
-        db.session.commit()
-    except Invalid as exc:
-        db.session.rollback()
-        inspection = recording.get(current_user, inspection_id)
-        return render_template("inspections/show.html", inspection=inspection, errors=exc.errors,
-                               values=request.form), 422
-    flash(_("Visit record completed."), "success")
-    return redirect(url_for("inspections.show", inspection_id=inspection_id))
+    def process():
+        recording.complete_record(current_user, recording.get(current_user, inspection_id),
+                                  load_form(schemas.InspectionCompleteIn()))
+        return _("Visit record completed.")
+    return on_record(lambda values, errors, status: _record_page(inspection_id, values, errors, status), process,
+                     url_for("inspections.show", inspection_id=inspection_id))
 
 
 @bp.get("/<int:inspection_id>/notice.pdf")

@@ -11,8 +11,9 @@ from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.inspections import schemas
 from fieldsvc.inspections.services import batches, followups, plan
-from fieldsvc.inspections.views import PER_PAGE, bp, load_form
+from fieldsvc.inspections.views import PER_PAGE, bp
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import load_form
 
 CYCLE_CHOICES = (0, -1, -2)
 
@@ -55,13 +56,12 @@ def plan_index():
 @permission_required(P.inspections_plan)
 def batch_new():
     try:
-        data = load_form(schemas.InspectionBatchIn(), request.form.to_dict())
+        data = load_form(schemas.InspectionBatchIn())
         statuses = ("overdue", "due") if data["status"] == "both" else (data["status"],)
         batch = batches.create_batch(current_user, data["district_id"], data["assignee_id"], data["size"], statuses,
                                      data.get("due_on"), data.get("note"))
-        db.session.commit()
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the plan is drawn again from what is stored
         return _plan_page(exc.errors, request.form, 422)
     flash(_("Batch of %(n)d customers given to %(name)s.", n=batch.member_count, name=batch.assignee.name),
           "success")

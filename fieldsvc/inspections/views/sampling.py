@@ -1,7 +1,7 @@
 """The station chief's end-of-line pressure sampling: points, the daily draw, review, CSV report."""
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,9 +13,10 @@ from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.inspections import schemas
 from fieldsvc.inspections.services import sampling as service
-from fieldsvc.inspections.views import PER_PAGE, bp, load_form
+from fieldsvc.inspections.views import PER_PAGE, bp
 from fieldsvc.permissions import P, permission_required
 from fieldsvc.schemas import parse_date
+from fieldsvc.web import load_form, on_record
 
 
 def _day() -> date:
@@ -47,34 +48,29 @@ def sampling():
 @bp.post("/sampling/draw")
 @permission_required(P.pressure_sampling)
 def sampling_draw():
-    try:
-        data = load_form(schemas.SamplingDrawIn(), request.form.to_dict())
-        rows = service.draw(current_user, data["n"])
-        db.session.commit()
-    except Invalid as exc:
-        db.session.rollback()
-        return _page(exc.errors, request.form, 422)
-    flash(_("%(n)d pressure checks drawn for today.", n=len(rows)), "success")
-    return redirect(url_for("inspections.sampling"))
+    def process():
+        rows = service.draw(current_user, load_form(schemas.SamplingDrawIn())["n"])
+        return _("%(n)d pressure checks drawn for today.", n=len(rows))
+    return on_record(_render, process, url_for("inspections.sampling"))
 
 
 @bp.post("/sampling/points")
 @permission_required(P.pressure_sampling)
 def sampling_mark():
     """Mark a customer (by account number) as end of line, or unmark with remove=1."""
-    try:
-        data = load_form(schemas.SamplingPointIn(), request.form.to_dict())
+    def process():
+        data = load_form(schemas.SamplingPointIn())
         customer_id = db.session.execute(select(Customer.id).where(Customer.account_no == data["account_no"])).scalar()
         if customer_id is None:
             raise Invalid({"account_no": [_("No customer has this account number.")]})
         on = request.form.get("remove") != "1"
         service.mark(current_user, customer_id, on, data.get("note"))
-        db.session.commit()
-    except Invalid as exc:
-        db.session.rollback()
-        return _page(exc.errors, request.form, 422)
-    flash(_("End-of-line point saved.") if on else _("End-of-line point removed."), "success")
-    return redirect(url_for("inspections.sampling"))
+        return _("End-of-line point saved.") if on else _("End-of-line point removed.")
+    return on_record(_render, process, url_for("inspections.sampling"))
+
+
+def _render(values, errors, status):
+    return _page(errors, values, status)
 
 
 @bp.get("/sampling/report.csv")

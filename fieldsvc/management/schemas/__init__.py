@@ -67,7 +67,7 @@ class CheckIn(BaseSchema):
 
 class PolicyQuery(PageArgs):
     q = fields.String(validate=length(100))
-    status = fields.String(validate=one_of([s.value for s in rules.PolicyStatus]))
+    status = fields.String(validate=one_of(rules.PolicyStatus))
 
 
 # --- incidents --------------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ class AnalysisIn(BaseSchema):
 
 
 class ActionIn(BaseSchema):
-    kind = fields.String(load_default="corrective", validate=one_of(("corrective", "preventive")))
+    kind = fields.String(load_default="corrective", validate=one_of(rules.INCIDENT_ACTION_KINDS))
     description = fields.String(required=True, validate=length(2000, 1))
 
 
@@ -133,7 +133,7 @@ class IncidentTransitionIn(BaseSchema):
 
 class IncidentQuery(PageArgs):
     q = fields.String(validate=length(100))
-    status = fields.String(validate=one_of([s.value for s in rules.IncidentStatus]))
+    status = fields.String(validate=one_of(rules.IncidentStatus))
 
 
 # --- plans ------------------------------------------------------------------------------------------

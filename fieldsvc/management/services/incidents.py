@@ -227,8 +227,8 @@ def add_action(actor, incident: Incident, data: dict):
         raise Invalid({"description": [_("Record the causes before deciding the actions.")]})
     required(data, "description")
     kind = data.get("kind") or "corrective"
-    if kind not in ("corrective", "preventive"):
-        raise Invalid({"kind": [_("Must be one of: %(values)s.", values="corrective, preventive")]})
+    if kind not in rules.INCIDENT_ACTION_KINDS:
+        raise Invalid({"kind": [_("Must be one of: %(values)s.", values=", ".join(rules.INCIDENT_ACTION_KINDS))]})
     if not installed("hse"):
         raise Conflict(_("The HSE module is not installed."))
     from fieldsvc.hse.services import capa

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from fieldsvc import audit, clock
 from fieldsvc.errors import Conflict, Invalid, NotFound
@@ -251,8 +251,3 @@ def record_service(actor, vehicle: Vehicle, data: dict) -> VehicleService:
                  next_service_km=row.next_service_km)
     return row
 
-
-def fleet_counts(actor) -> dict:
-    require(actor, P.vehicles_view)
-    rows = db.session.execute(select(Vehicle.status, func.count()).group_by(Vehicle.status)).all()
-    return dict(rows)

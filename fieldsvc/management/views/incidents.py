@@ -11,8 +11,9 @@ from fieldsvc.labels import label
 from fieldsvc.management import rules, schemas
 from fieldsvc.management.services import checks, incident_report, incidents
 from fieldsvc.management.services.common import history
-from fieldsvc.management.views import PER_PAGE, bp, form_page, load, on_record, page_arg, pdf_response
+from fieldsvc.management.views import PER_PAGE, bp, page_arg, pdf_response
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.web import form_page, load_form, on_record
 
 
 def _districts():
@@ -50,7 +51,7 @@ def incident_new():
             prefill_error = exc.errors
 
     def process():
-        incident = incidents.create_incident(current_user, load(schemas.IncidentIn(), request.form.to_dict()))
+        incident = incidents.create_incident(current_user, load_form(schemas.IncidentIn()))
         flash(_("Incident %(number)s recorded.", number=incident.number), "success")
         return redirect(url_for("management.incident", incident_id=incident.id))
     return form_page("management/incident_form.html", process, values, incident=None, districts=_districts(),
@@ -63,7 +64,7 @@ def incident_edit(incident_id):
     incident = incidents.get_incident(current_user, incident_id)
 
     def process():
-        data = load(schemas.IncidentPatch(), request.form.to_dict())
+        data = load_form(schemas.IncidentPatch())
         incidents.update_incident(current_user, incident, data, data.pop("version", None))
         flash(_("Changes saved."), "success")
         return redirect(url_for("management.incident", incident_id=incident.id))
@@ -101,7 +102,7 @@ def _post(incident_id, process, anchor: str):
 @permission_required(P.incidents_manage)
 def incident_link(incident_id):
     def process(item):
-        data = load(schemas.LinkIn(), request.form.to_dict())
+        data = load_form(schemas.LinkIn())
         incidents.link_order(current_user, item, data["work_order_id"])
         return _("Work order #%(id)d linked.", id=data["work_order_id"])
     return _post(incident_id, process, "#h-orders")
@@ -111,7 +112,7 @@ def incident_link(incident_id):
 @permission_required(P.incidents_manage)
 def incident_notify(incident_id):
     def process(item):
-        incidents.add_notification(current_user, item, load(schemas.NotificationIn(), request.form.to_dict()))
+        incidents.add_notification(current_user, item, load_form(schemas.NotificationIn()))
         return _("Notification recorded.")
     return _post(incident_id, process, "#h-timeline")
 
@@ -120,7 +121,7 @@ def incident_notify(incident_id):
 @permission_required(P.incidents_manage)
 def incident_step(incident_id):
     def process(item):
-        incidents.add_step(current_user, item, load(schemas.StepIn(), request.form.to_dict()))
+        incidents.add_step(current_user, item, load_form(schemas.StepIn()))
         return _("Step recorded.")
     return _post(incident_id, process, "#h-timeline")
 
@@ -129,7 +130,7 @@ def incident_step(incident_id):
 @permission_required(P.incidents_manage)
 def incident_analysis(incident_id):
     def process(item):
-        incidents.record_analysis(current_user, item, load(schemas.AnalysisIn(), request.form.to_dict()))
+        incidents.record_analysis(current_user, item, load_form(schemas.AnalysisIn()))
         return _("Analysis recorded.")
     return _post(incident_id, process, "#h-analysis")
 
@@ -138,7 +139,7 @@ def incident_analysis(incident_id):
 @permission_required(P.incidents_manage)
 def incident_action(incident_id):
     def process(item):
-        action = incidents.add_action(current_user, item, load(schemas.ActionIn(), request.form.to_dict()))
+        action = incidents.add_action(current_user, item, load_form(schemas.ActionIn()))
         nc = checks.nonconformities(current_user, [action.nonconformity_id]).get(action.nonconformity_id)
         return _("Corrective action raised as nonconformity %(number)s.", number=nc.number if nc else "")
     return _post(incident_id, process, "#h-actions")
@@ -148,7 +149,7 @@ def incident_action(incident_id):
 @permission_required(P.incidents_manage)
 def incident_transition(incident_id):
     def process(item):
-        data = load(schemas.IncidentTransitionIn(), request.form.to_dict())
+        data = load_form(schemas.IncidentTransitionIn())
         incidents.transition(current_user, item, data["to"], data.get("no_action_reason"), data.get("version"))
         return _("Incident %(number)s: %(state)s.", number=item.number, state=label(item.status, "incident_status"))
     return _post(incident_id, process, "")

@@ -8,8 +8,9 @@ from fieldsvc.labels import label
 from fieldsvc.management import rules, schemas
 from fieldsvc.management.services import metrics, plans, summaries
 from fieldsvc.management.services.common import history, staff
-from fieldsvc.management.views import act, bp, form_page, load, on_record, pdf_response
+from fieldsvc.management.views import bp, pdf_response
 from fieldsvc.permissions import ROLE_LABELS, P, can, permission_required
+from fieldsvc.web import act, form_page, load_form, on_record
 
 
 @bp.get("/plans")
@@ -24,7 +25,7 @@ def plans_index():
 @permission_required(P.plans_manage)
 def plan_new():
     def process():
-        plan = plans.create_plan(current_user, load(schemas.PlanIn(), request.form.to_dict()))
+        plan = plans.create_plan(current_user, load_form(schemas.PlanIn()))
         flash(_("Plan created: add its items."), "success")
         return redirect(url_for("management.plan", plan_id=plan.id))
     kinds = [(k, str(label(k, "plan_kind"))) for k in rules.PLAN_KINDS if plans.may_author(current_user, k)]
@@ -63,7 +64,7 @@ def _post(plan_id, process, anchor=""):
 @permission_required(P.plans_manage)
 def plan_item_add(plan_id):
     def process(item):
-        plans.add_item(current_user, item, load(schemas.ItemIn(), request.form.to_dict()))
+        plans.add_item(current_user, item, load_form(schemas.ItemIn()))
         return _("Item added.")
     return _post(plan_id, process, "#h-items")
 
@@ -80,7 +81,7 @@ def plan_item_remove(item_id):
 @permission_required(P.plans_manage)
 def plan_transition(plan_id):
     def process(item):
-        data = load(schemas.TransitionIn(), request.form.to_dict())
+        data = load_form(schemas.TransitionIn())
         plans.transition(current_user, item, data["to"], data.get("reason"), data.get("version"))
         return _("Plan: %(state)s.", state=label(item.status, "plan_status"))
     return _post(plan_id, process)
@@ -93,7 +94,7 @@ def plan_item_progress(item_id):
     plans.require_progress(current_user, item)
 
     def process():
-        plans.report_progress(current_user, item, load(schemas.ProgressIn(), request.form.to_dict()))
+        plans.report_progress(current_user, item, load_form(schemas.ProgressIn()))
         flash(_("Progress saved."), "success")
         return redirect(url_for("management.plan", plan_id=item.plan_id) + "#h-items")
     row = next(r for r in plans.progress(item.plan) if r.item.id == item.id)
@@ -152,7 +153,7 @@ def summary_texts(plan_id):
 def summary_transition(plan_id):
     def process(plan):
         summary = summaries.get_summary(current_user, plan)
-        data = load(schemas.TransitionIn(), request.form.to_dict())
+        data = load_form(schemas.TransitionIn())
         summaries.transition(current_user, summary, data["to"], data.get("reason"), data.get("version"))
         return _("Summary: %(state)s.", state=label(summary.status, "plan_status"))
     return _post_summary(plan_id, process)

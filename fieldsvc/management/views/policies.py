@@ -11,9 +11,9 @@ from fieldsvc.labels import label
 from fieldsvc.management import rules, schemas
 from fieldsvc.management.services import acks, checks, policies
 from fieldsvc.management.services.common import history, staff
-from fieldsvc.management.views import PER_PAGE, act, bp, form_page, load, on_record, page_arg, pdf_response
+from fieldsvc.management.views import PER_PAGE, bp, page_arg, pdf_response
 from fieldsvc.permissions import ROLE_LABELS, P, can, permission_required
-from fieldsvc.web import safe_next
+from fieldsvc.web import act, form_page, load_form, on_record, safe_next
 
 
 def _form(data) -> dict:
@@ -50,7 +50,7 @@ def acknowledgements():
 @permission_required(P.policies_manage)
 def policy_new():
     def process():
-        policy = policies.create_policy(current_user, load(schemas.PolicyIn(), _form(request.form)))
+        policy = policies.create_policy(current_user, load_form(schemas.PolicyIn(), _form(request.form)))
         flash(_("Policy %(number)s registered as a draft.", number=policy.number), "success")
         return redirect(url_for("management.policy", policy_id=policy.id))
     return form_page("management/policy_form.html", process, {"owner_id": current_user.id}, policy=None,
@@ -64,7 +64,7 @@ def policy_edit(policy_id):
     policies.require_manage(current_user, policy)
 
     def process():
-        data = load(schemas.PolicyPatch(), _form(request.form))
+        data = load_form(schemas.PolicyPatch(), _form(request.form))
         policies.update_policy(current_user, policy, data, data.pop("version", None))
         flash(_("Changes saved."), "success")
         return redirect(url_for("management.policy", policy_id=policy.id))
@@ -102,7 +102,7 @@ def version_edit(version_id):
     policies.require_manage(current_user, version.policy)
 
     def process():
-        data = load(schemas.VersionIn(), request.form.to_dict())
+        data = load_form(schemas.VersionIn())
         policies.update_version(current_user, version, data, data.pop("version", None))
         upload = request.files.get("pdf")
         if upload is not None and upload.filename:
@@ -120,9 +120,8 @@ def policy_revise(policy_id):
     policy = policies.get_policy(current_user, policy_id)
     try:
         version = policies.new_revision(current_user, policy)
-        db.session.commit()
     except Conflict as exc:
-        db.session.rollback()
+        db.session.rollback()  # the redirect is a success to the unit of work: keep nothing of the refusal
         flash(exc.message, "error")
         return redirect(url_for("management.policy", policy_id=policy.id))
     flash(_("%(v)s started as a draft.", v=version.label), "success")
@@ -136,7 +135,7 @@ def version_transition(version_id):
     policy = version.policy
 
     def process():
-        data = load(schemas.TransitionIn(), request.form.to_dict())
+        data = load_form(schemas.TransitionIn())
         policies.transition(current_user, version, data["to"], data.get("reason"), data.get("version"))
         return _("%(v)s: %(state)s.", v=version.label, state=_state(version.status))
     return on_record(lambda **kw: _policy_page(policy, **kw), process,
@@ -172,7 +171,7 @@ def check_new(policy_id):
     def process():
         values = request.form.to_dict()
         values["findings"] = [line for line in request.form.get("findings", "").splitlines() if line.strip()]
-        check = checks.record_check(current_user, policy, load(schemas.CheckIn(), values))
+        check = checks.record_check(current_user, policy, load_form(schemas.CheckIn(), values))
         raised = sum(1 for f in check.findings if f.nonconformity_id)
         flash(ngettext_raised(raised) if raised else _("Compliance check recorded."), "success")
         return redirect(url_for("management.policy", policy_id=policy.id) + "#h-checks")

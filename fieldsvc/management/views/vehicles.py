@@ -7,8 +7,9 @@ from fieldsvc import clock
 from fieldsvc.management import rules, schemas
 from fieldsvc.management.services import vehicles
 from fieldsvc.management.services.common import history, staff
-from fieldsvc.management.views import PER_PAGE, bp, form_page, load, on_record, page_arg
+from fieldsvc.management.views import PER_PAGE, bp, page_arg
 from fieldsvc.permissions import ROLE_LABELS, P, can, permission_required
+from fieldsvc.web import form_page, load_form, on_record
 
 
 def _drivers():
@@ -30,7 +31,7 @@ def vehicles_index():
 @permission_required(P.vehicles_manage)
 def vehicle_new():
     def process():
-        vehicle = vehicles.create_vehicle(current_user, load(schemas.VehicleIn(), request.form.to_dict()))
+        vehicle = vehicles.create_vehicle(current_user, load_form(schemas.VehicleIn()))
         flash(_("Vehicle %(plate)s registered.", plate=vehicle.plate), "success")
         return redirect(url_for("management.vehicle", vehicle_id=vehicle.id))
     return form_page("management/vehicle_form.html", process, {"status": "in_service"}, vehicle=None,
@@ -43,7 +44,7 @@ def vehicle_edit(vehicle_id):
     vehicle = vehicles.get_vehicle(current_user, vehicle_id)
 
     def process():
-        data = load(schemas.VehiclePatch(), request.form.to_dict())
+        data = load_form(schemas.VehiclePatch())
         data.setdefault("driver_id", None)  # the blank choice: nobody drives it
         vehicles.update_vehicle(current_user, vehicle, data, data.pop("version", None))
         flash(_("Changes saved."), "success")
@@ -74,7 +75,7 @@ def vehicle_service(vehicle_id):
     item = vehicles.get_vehicle(current_user, vehicle_id)
 
     def process():
-        vehicles.record_service(current_user, item, load(schemas.ServiceIn(), request.form.to_dict()))
+        vehicles.record_service(current_user, item, load_form(schemas.ServiceIn()))
         return _("Maintenance recorded.")
     return on_record(lambda **kw: _vehicle_page(item, **kw), process,
                      url_for("management.vehicle", vehicle_id=vehicle_id) + "#h-service")
@@ -91,7 +92,7 @@ def vehicle_check(vehicle_id):
     def process():
         values = request.form.to_dict()
         values["results"] = {code: request.form.get(f"ok_{code}") == "1" for code in rules.CHECK_ITEMS}
-        vehicles.record_check(current_user, vehicle, load(schemas.VehicleCheckIn(), values))
+        vehicles.record_check(current_user, vehicle, load_form(schemas.VehicleCheckIn(), values))
         flash(_("Daily check of %(plate)s recorded.", plate=vehicle.plate), "success")
         return redirect(url_for("management.vehicle", vehicle_id=vehicle.id))
     return form_page("management/vehicle_check.html", process, {}, vehicle=vehicle, items=rules.CHECK_ITEMS,

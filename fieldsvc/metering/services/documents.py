@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from fieldsvc import audit, clock, pdf
+from fieldsvc.auth import services as auth_services
 from fieldsvc.auth.models import User
 from fieldsvc.customers import services as customer_services
 from fieldsvc.errors import Conflict, Invalid, NotFound
@@ -19,7 +20,7 @@ from fieldsvc.metering import rules
 from fieldsvc.metering.models import DocumentCounter, MeteringDocument, MeterTest
 from fieldsvc.metering.services.meter_tests import correction_of, require_licence
 from fieldsvc.models import utcnow
-from fieldsvc.permissions import P, Role, require
+from fieldsvc.permissions import P, Role, can, require
 from fieldsvc.security import sign
 
 TEMPLATE = "pdf/meter_document.html"
@@ -78,13 +79,38 @@ def pdf_url(number: str) -> str:
 
 # --- checker and issue ----------------------------------------------------------------------------
 
-def _valid_checker(user: User | None, test: MeterTest, on, field: str = "checker_id") -> User:
+def _checker_refusal(user: User | None, tester_id: int) -> str | None:
+    """The one rule of who may check a test (核验员): an active metering technician other than the tester.
+    Why `user` may not, or None. (A valid licence on the day is required too: `require_licence`.)"""
     if user is None or not user.active or user.role != Role.metering_tech:
-        raise Invalid({field: [_("The checker must be an active metering technician.")]})
-    if user.id == test.tester_id:
-        raise Invalid({field: [_("The checker must be another person than the tester.")]})
+        return _("The checker must be an active metering technician.")
+    if user.id == tester_id:
+        return _("The checker must be another person than the tester.")
+    return None
+
+
+def _valid_checker(user: User | None, test: MeterTest, on, field: str = "checker_id") -> User:
+    refusal = _checker_refusal(user, test.tester_id)
+    if refusal:
+        raise Invalid({field: [refusal]})
     require_licence(user, on, field)
     return user
+
+
+def checker_options(actor, tester_id: int) -> list[tuple[int, str]]:
+    """(id, name) of whom an issuer may name as the checker of tests by `tester_id` (the rule `issue`
+    applies; the licence is checked on the day of issue). Empty for an actor who does not issue."""
+    if not can(actor, P.documents_issue):
+        return []
+    return [(u.id, u.name) for u in auth_services.list_users(actor, role=Role.metering_tech, active_only=True)
+            if _checker_refusal(u, tester_id) is None]
+
+
+def may_check(actor, test: MeterTest) -> bool:
+    """Whether the page offers `actor` to confirm `test` as its checker (what `check_test` accepts, the
+    licence apart: an expired one is named when the actor tries)."""
+    return (can(actor, P.meter_tests_check) and test.document is None and test.checker_id is None
+            and _checker_refusal(actor, test.tester_id) is None)
 
 
 def check_test(actor, test: MeterTest) -> MeterTest:

@@ -32,6 +32,11 @@ def get_meter_by_serial(actor, serial_no: str) -> Meter:
     return meter
 
 
+def default_verification(meter: Meter) -> rules.Verification:
+    """What the test form offers first for this meter (the rule: rules.default_verification)."""
+    return rules.default_verification(meter.customer_id is not None, meter.first_verified_on is not None)
+
+
 def _compute_points(rows: list[dict], size: str, accuracy_class: str, verification: str) -> list:
     """The rules' result for every point; a flow outside the meter's range is named on its row."""
     errors, results = {}, []
@@ -136,9 +141,3 @@ def list_tests(actor, q: str | None = None, state: str | None = None, page: int 
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     rows = db.session.execute(stmt.order_by(MeterTest.id.desc()).limit(per_page).offset((page - 1) * per_page))
     return list(rows.scalars()), total
-
-
-def tests_of_meter(actor, meter_id: int) -> list[MeterTest]:
-    require(actor, P.meter_tests_view)
-    stmt = select(MeterTest).where(MeterTest.meter_id == meter_id).order_by(MeterTest.id.desc())
-    return list(db.session.execute(stmt).scalars())

@@ -1,27 +1,9 @@
 """Pages of the metering office (/metering/…) and the public verification page (/verify/<number>)."""
 from flask import Blueprint
-from marshmallow import ValidationError
-
-from fieldsvc.errors import Invalid
 
 bp = Blueprint("metering", __name__, url_prefix="/metering")
 public_bp = Blueprint("metering_public", __name__)
 PER_PAGE = 30
-
-
-def load(schema, data: dict) -> dict:
-    """Validate submitted data with the API's schema; errors come back as Invalid (422, form kept)."""
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise Invalid(_str_keys(exc.messages)) from exc
-
-
-def _str_keys(messages):
-    """marshmallow keys nested list errors by int position; pages (and JSON) use string keys."""
-    if isinstance(messages, dict):
-        return {str(k): _str_keys(v) for k, v in messages.items()}
-    return messages
 
 
 def form_points(form, rows: int) -> tuple[list[dict], list[int]]:
@@ -38,12 +20,17 @@ def form_points(form, rows: int) -> tuple[list[dict], list[int]]:
     return points, origin
 
 
-def point_errors(errors: dict, origin: list[int]) -> dict:
-    """Map errors of points (by list position) onto form rows: {"<row>": {"field": [...]}}."""
-    nested = errors.get("points")
-    if not isinstance(nested, dict):
-        return {}
-    return {str(origin[int(k)]): v for k, v in nested.items() if str(k).isdigit() and int(k) < len(origin)}
+def point_errors(errors: dict, origin: list[int]) -> tuple[dict, bool]:
+    """Errors in the dotted shape with the points' (points.<n>.<field>, by list position) moved onto the
+    form rows they were typed in (points.<row>.<field>); and whether any point was marked."""
+    moved, marked = {}, False
+    for name, messages in errors.items():
+        head, _sep, rest = name.partition(".")
+        position, _sep, field = rest.partition(".")
+        if head == "points" and position.isdigit() and int(position) < len(origin):
+            name, marked = f"points.{origin[int(position)]}.{field}", True
+        moved[name] = messages
+    return moved, marked
 
 
 from fieldsvc.metering.views import batches, cases, checks, equipment, tests, verify  # noqa: E402,F401

@@ -3,43 +3,34 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldsvc.auth import services as auth_services
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.metering import rules, schemas
 from fieldsvc.metering.services import batches as services
-from fieldsvc.metering.views import PER_PAGE, bp, load
+from fieldsvc.metering.services import documents
+from fieldsvc.metering.views import PER_PAGE, bp
 from fieldsvc.metering.views.tests import POINT_ROWS, equipment_options, submit_test
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.web import form_page, load_form
 
 
 @bp.route("/batches", methods=["GET", "POST"])
 @permission_required(P.meter_tests_view)
 def batches():
-    errors, values = {}, {"verification": "initial"}
-    if request.method == "POST":
-        try:
-            batch = services.open_batch(current_user, load(schemas.BatchOpenIn(), request.form.to_dict()))
-            db.session.commit()
-            return redirect(url_for("metering.batch", batch_id=batch.id))
-        except Invalid as exc:
-            db.session.rollback()
-            errors, values = exc.errors, request.form
+    def process():
+        batch = services.open_batch(current_user, load_form(schemas.BatchOpenIn()))
+        return redirect(url_for("metering.batch", batch_id=batch.id))
     page = max(request.args.get("page", 1, type=int), 1)
     items, total = services.list_batches(current_user, page, PER_PAGE)
     options = equipment_options() if can(current_user, P.meter_tests_record) else []
-    return render_template("metering/batches.html", items=items, total=total, page=page, per_page=PER_PAGE,
-                           errors=errors, values=values, equipment_options=options,
-                           summary=services.summary), 422 if errors else 200
+    return form_page("metering/batches.html", process, {"verification": rules.Verification.initial.value},
+                     items=items, total=total, page=page, per_page=PER_PAGE, equipment_options=options,
+                     summary=services.summary)
 
 
 def _batch_page(batch, meter=None, values=None, errors=None, status=200):
-    checkers = []
-    if can(current_user, P.documents_issue):
-        checkers = [(u.id, u.name) for u in auth_services.list_users(current_user, role="metering_tech",
-                                                                     active_only=True) if u.id != batch.tester_id]
-    return render_template("metering/batch.html", batch=batch, meter=meter, values=values or {},
-                           errors=errors or {}, rows=POINT_ROWS, checker_options=checkers,
+    return render_template("metering/batch.html", batch=batch, meter=meter, values=values or {}, errors=errors or {},
+                           rows=POINT_ROWS, checker_options=documents.checker_options(current_user, batch.tester_id),
                            figures=rules.page_figures(meter.size, meter.accuracy_class) if meter else None,
                            **services.summary(batch)), status
 
@@ -70,9 +61,8 @@ def batch_add(batch_id):
         return _batch_page(item, values=request.form, errors=exc.errors, status=422)
     try:
         test = submit_test(request.form, schemas.BatchTestIn(), lambda d: services.add_test(current_user, item, meter, d))
-        db.session.commit()
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the session is drawn again from what is stored
         return _batch_page(item, meter, request.form, exc.errors, 422)
     flash(_("%(serial)s: %(result)s. Scan the next meter.", serial=meter.serial_no,
             result=_("pass") if test.ok else _("fail")), "success" if test.ok else "warning")
@@ -83,7 +73,6 @@ def batch_add(batch_id):
 @permission_required(P.meter_tests_record)
 def batch_close(batch_id):
     services.close_batch(current_user, services.get_batch(current_user, batch_id))
-    db.session.commit()
     flash(_("Session closed."), "success")
     return redirect(url_for("metering.batch", batch_id=batch_id))
 
@@ -93,11 +82,10 @@ def batch_close(batch_id):
 def batch_issue(batch_id):
     item = services.get_batch(current_user, batch_id)
     try:
-        data = load(schemas.IssueDocumentIn(), request.form.to_dict())
+        data = load_form(schemas.IssueDocumentIn())
         issued = services.issue_batch(current_user, item, data.get("checker_id"))
-        db.session.commit()
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the session is drawn again from what is stored
         return _batch_page(item, values=request.form, errors=exc.errors, status=422)
     flash(_("%(n)d documents issued.", n=len(issued)), "success")
     return redirect(url_for("metering.batch", batch_id=item.id))

@@ -9,9 +9,10 @@ from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.metering import rules, schemas
 from fieldsvc.metering.services import cases as services
-from fieldsvc.metering.views import PER_PAGE, bp, load
-from fieldsvc.metering.views.tests import render_form, submit_test
+from fieldsvc.metering.views import PER_PAGE, bp
+from fieldsvc.metering.views.tests import entry_form, submit_test
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import form_page, load_form
 
 
 @bp.get("/cases")
@@ -29,23 +30,16 @@ def cases():
 @permission_required(P.lab_cases)
 def case_new():
     order = services.order_for_case(current_user, request.values.get("work_order_id", type=int) or 0)
-    errors = {}
-    if request.method == "POST":
-        try:
-            case = services.open_case(current_user, order, load(schemas.CaseOpenIn(), request.form.to_dict()))
-            db.session.commit()
-            flash(_("Meter removed and spare installed. Hand the meter to the lab by %(date)s.",
-                    date=case.due_on.isoformat()), "success")
-            return redirect(url_for("metering.case", case_id=case.id))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
     meters = [m for m in order.customer.meters if m.status == "installed"]
-    values = request.form if request.method == "POST" else {
+
+    def process():
+        case = services.open_case(current_user, order, load_form(schemas.CaseOpenIn()))
+        flash(_("Meter removed and spare installed. Hand the meter to the lab by %(date)s.",
+                date=case.due_on.isoformat()), "success")
+        return redirect(url_for("metering.case", case_id=case.id))
+    return form_page("metering/case_new.html", process, {
         "removed_on": clock.today().isoformat(), "spare_start_reading": "0",
-        "meter_id": meters[0].id if len(meters) == 1 else ""}
-    return render_template("metering/case_new.html", order=order, meters=meters, values=values,
-                           errors=errors), 422 if errors else 200
+        "meter_id": meters[0].id if len(meters) == 1 else ""}, order=order, meters=meters)
 
 
 def _case_page(case, errors=None, values=None, status=200):
@@ -65,7 +59,6 @@ def case(case_id):
 @permission_required(P.lab_cases)
 def case_receive(case_id):
     services.receive(current_user, services.get_case(current_user, case_id))
-    db.session.commit()
     flash(_("Meter received in the lab."), "success")
     return redirect(url_for("metering.case", case_id=case_id))
 
@@ -75,21 +68,16 @@ def case_receive(case_id):
 def case_test(case_id):
     item = services.get_case(current_user, case_id)
     meter = item.meter
-    if request.method == "GET":
-        values = {f"points-{i}-flow_m3h": f for i, f in enumerate(rules.default_flows(meter.size))}
-        return render_form("metering/test_form.html", meter, {**values, "verification": "in_service"}, {},
-                           case=item)
-    try:
+
+    def process():
         test = submit_test(request.form, schemas.MeterTestCorrectionIn(),
                            lambda d: services.record_case_test(current_user, item, d),
                            verification=rules.Verification.in_service.value)
-        db.session.commit()
-    except Invalid as exc:
-        db.session.rollback()
-        return render_form("metering/test_form.html", meter, request.form, exc.errors, 422, case=item)
-    flash(_("In-service test recorded: %(result)s.", result=_("pass") if test.ok else _("fail")),
-          "success" if test.ok else "warning")
-    return redirect(url_for("metering.case", case_id=item.id))
+        flash(_("In-service test recorded: %(result)s.", result=_("pass") if test.ok else _("fail")),
+              "success" if test.ok else "warning")
+        return redirect(url_for("metering.case", case_id=item.id))
+    values = {f"points-{i}-flow_m3h": f for i, f in enumerate(rules.default_flows(meter.size))}
+    return entry_form(meter, {**values, "verification": rules.Verification.in_service.value}, process, case=item)
 
 
 @bp.post("/cases/<int:case_id>/billed")
@@ -97,11 +85,10 @@ def case_test(case_id):
 def case_billed(case_id):
     item = services.get_case(current_user, case_id)
     try:
-        data = load(schemas.BilledIn(), request.form.to_dict())
+        data = load_form(schemas.BilledIn())
         services.enter_billed_volume(current_user, item, data["billed_m3"], data.get("billed_amount"))
-        db.session.commit()
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the case is drawn again from what is stored
         return _case_page(item, exc.errors, request.form, 422)
     flash(_("Back-billing estimate computed."), "success")
     return redirect(url_for("metering.case", case_id=item.id))

@@ -6,13 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc import clock
-from fieldsvc.errors import Invalid
-from fieldsvc.extensions import db
 from fieldsvc.metering import rules, schemas
 from fieldsvc.metering.services import checks as services
-from fieldsvc.metering.views import PER_PAGE, bp, load
+from fieldsvc.metering.views import PER_PAGE, bp
 from fieldsvc.permissions import P, permission_required
 from fieldsvc.schemas import parse_date
+from fieldsvc.web import form_page, load_form
 
 
 @bp.get("/checks")
@@ -29,7 +28,6 @@ def checks():
 @permission_required(P.meter_checks)
 def checks_draw():
     drawn = services.draw_sample(current_user)
-    db.session.commit()
     flash(_("%(n)d meters drawn for this week.", n=len(drawn)), "success")
     return redirect(url_for("metering.checks"))
 
@@ -38,23 +36,16 @@ def checks_draw():
 @permission_required(P.meter_checks_view)
 def check_visit(check_id):
     item = services.get_check(current_user, check_id)
-    errors = {}
-    if request.method == "POST":
+
+    def process():
         form = request.form.to_dict()
         form["findings"] = request.form.getlist("findings")
-        try:
-            services.record_visit(current_user, item, load(schemas.VisitIn(), form))
-            db.session.commit()
-            flash(_("Visit to %(serial)s recorded.", serial=item.meter.serial_no), "success")
-            return redirect(url_for("metering.checks"))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-    values = request.form if request.method == "POST" else {}
+        services.record_visit(current_user, item, load_form(schemas.VisitIn(), form))
+        flash(_("Visit to %(serial)s recorded.", serial=item.meter.serial_no), "success")
+        return redirect(url_for("metering.checks"))
     ticked = request.form.getlist("findings") if request.method == "POST" else item.findings
-    return render_template("metering/check_visit.html", check=item, values=values, ticked=ticked, errors=errors,
-                           findings=services.FINDINGS, life=services.life_status(item, item.customer.gas)
-                           ), 422 if errors else 200
+    return form_page("metering/check_visit.html", process, {}, check=item, ticked=ticked,
+                     findings=services.FINDINGS, life=services.life_status(item, item.customer.gas))
 
 
 def _date_arg(name: str, default: date) -> date:

@@ -3,12 +3,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldsvc.errors import Invalid
-from fieldsvc.extensions import db
 from fieldsvc.metering import schemas
 from fieldsvc.metering.services import equipment as services
-from fieldsvc.metering.views import bp, load
+from fieldsvc.metering.views import bp
 from fieldsvc.permissions import P, permission_required
+from fieldsvc.web import form_page, load_form
 
 
 @bp.get("/equipment")
@@ -21,29 +20,20 @@ def equipment_index():
 
 
 def _form(item=None):
-    errors = {}
-    if request.method == "POST":
-        try:
-            form = request.form.to_dict()
-            if item is None:
-                data = load(schemas.BenchEquipmentIn(), form)
-                data.pop("client_id", None)
-                item = services.create_equipment(current_user, data)
-                message = _("%(name)s registered.", name=item.name)
-            else:
-                form.setdefault("active", "0")  # an unticked checkbox is not sent
-                data = load(schemas.BenchEquipmentPatch(), form)
-                services.update_equipment(current_user, item, data, data.pop("version", None))
-                message = _("Changes saved.")
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("metering.equipment_index"))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-    values = request.form if request.method == "POST" else _values(item)
-    return render_template("metering/equipment_form.html", item=item, values=values,
-                           errors=errors), 422 if errors else 200
+    def process():
+        form = request.form.to_dict()
+        if item is None:
+            data = load_form(schemas.BenchEquipmentIn(), form)
+            data.pop("client_id", None)
+            created = services.create_equipment(current_user, data)
+            flash(_("%(name)s registered.", name=created.name), "success")
+        else:
+            form.setdefault("active", "0")  # an unticked checkbox is not sent
+            data = load_form(schemas.BenchEquipmentPatch(), form)
+            services.update_equipment(current_user, item, data, data.pop("version", None))
+            flash(_("Changes saved."), "success")
+        return redirect(url_for("metering.equipment_index"))
+    return form_page("metering/equipment_form.html", process, _values(item), item=item)
 
 
 def _values(item) -> dict:

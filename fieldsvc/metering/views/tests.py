@@ -5,14 +5,14 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldsvc.auth import services as auth_services
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.labels import label
 from fieldsvc.metering import rules, schemas
 from fieldsvc.metering.services import documents, equipment, meter_tests
-from fieldsvc.metering.views import PER_PAGE, bp, form_points, load, point_errors
+from fieldsvc.metering.views import PER_PAGE, bp, form_points, point_errors
 from fieldsvc.permissions import P, can, permission_required
+from fieldsvc.web import flatten, form_page, load_form
 
 POINT_ROWS = 5  # the three default points and two spare rows
 
@@ -24,26 +24,14 @@ def submit_test(form, schema, create, **extra):
     data = {k: v for k, v in form.to_dict().items() if not k.startswith("points-")}
     data.update(extra, points=points)
     try:
-        data = load(schema, data)
+        data = load_form(schema, data)
         data.pop("client_id", None)
         return create(data)
     except Invalid as exc:
-        raise _rows(exc, origin) from exc
-
-
-def _rows(exc: Invalid, origin: list[int]) -> Invalid:
-    errors = dict(exc.errors)
-    if isinstance(errors.get("points"), dict):
-        errors["point_rows"] = point_errors(errors, origin)
-        errors["points"] = [_("Check the marked flow points.")]
-    return Invalid(errors)
-
-
-def default_verification(meter) -> str:
-    """In service when installed; initial for a meter never verified; else subsequent."""
-    if meter.customer_id:
-        return rules.Verification.in_service.value
-    return (rules.Verification.initial if meter.first_verified_on is None else rules.Verification.subsequent).value
+        errors, marked = point_errors(flatten(exc.errors), origin)  # the rules' errors come nested
+        if marked:
+            errors["points"] = [_("Check the marked flow points.")]
+        raise Invalid(errors) from exc
 
 
 def form_values(meter, test=None) -> dict:
@@ -56,7 +44,7 @@ def form_values(meter, test=None) -> dict:
             values.update({f"points-{i}-flow_m3h": p.flow_m3h, f"points-{i}-reference_l": p.reference_l,
                            f"points-{i}-indicated_l": p.indicated_l})
         return values
-    values = {"verification": default_verification(meter)}
+    values = {"verification": meter_tests.default_verification(meter).value}
     for i, flow in enumerate(rules.default_flows(meter.size)):
         values[f"points-{i}-flow_m3h"] = flow
     return values
@@ -68,11 +56,13 @@ def equipment_options() -> list[tuple[int, str]]:
             for e in equipment.usable_equipment(current_user)]
 
 
-def render_form(template, meter, values, errors, status=200, **ctx):
+def entry_form(meter, values, process, **ctx):
+    """The test-entry form (metering/test_form.html): GET shows `values`; POST runs `process`, and on
+    Invalid the form comes back with what was typed (fieldsvc.web.form_page)."""
     options = equipment_options()
-    return render_template(template, meter=meter, values=values, errors=errors, rows=POINT_ROWS,
-                           figures=rules.page_figures(meter.size, meter.accuracy_class),
-                           equipment=options, equipment_options=options, **ctx), status
+    return form_page("metering/test_form.html", process, values, meter=meter, rows=POINT_ROWS,
+                     figures=rules.page_figures(meter.size, meter.accuracy_class), equipment=options,
+                     equipment_options=options, **ctx)
 
 
 @bp.get("/")
@@ -105,18 +95,14 @@ def new_test():
         meter = meter_tests.get_meter_by_serial(current_user, serial)
     except Invalid as exc:
         return render_template("metering/test_pick.html", serial=serial, errors=exc.errors), 422
-    if request.method == "GET":
-        return render_form("metering/test_form.html", meter, form_values(meter), {})
-    try:
+
+    def process():
         test = submit_test(request.form, schemas.MeterTestIn(),
                            lambda data: meter_tests.record_test(current_user, data), meter_id=meter.id)
-        db.session.commit()
-    except Invalid as exc:
-        db.session.rollback()
-        return render_form("metering/test_form.html", meter, request.form, exc.errors, 422)
-    flash(_("Test recorded: %(result)s.", result=_("pass") if test.ok else _("fail")),
-          "success" if test.ok else "warning")
-    return redirect(url_for("metering.test", test_id=test.id))
+        flash(_("Test recorded: %(result)s.", result=_("pass") if test.ok else _("fail")),
+              "success" if test.ok else "warning")
+        return redirect(url_for("metering.test", test_id=test.id))
+    return entry_form(meter, form_values(meter) if request.method == "GET" else None, process)
 
 
 @bp.get("/tests/<int:test_id>")
@@ -127,13 +113,10 @@ def test(test_id):
 
 
 def _test_context(item, errors=None, values=None) -> dict:
-    checkers = []
-    if can(current_user, P.documents_issue) and item.document is None:
-        checkers = [u for u in auth_services.list_users(current_user, role="metering_tech", active_only=True)
-                    if u.id != item.tester_id]
     document = item.document
-    return {"correction": meter_tests.correction_of(item), "checker_options": [(u.id, u.name) for u in checkers],
-            "errors": errors or {},
+    return {"correction": meter_tests.correction_of(item),
+            "checker_options": documents.checker_options(current_user, item.tester_id) if document is None else [],
+            "may_check": documents.may_check(current_user, item), "errors": errors or {},
             "values": values or {}, "document": document,
             "document_status": documents.status(document) if document else None,
             "verify_url": documents.verify_url(document.number) if document else None,
@@ -146,9 +129,8 @@ def check(test_id):
     item = meter_tests.get_test(current_user, test_id)
     try:
         documents.check_test(current_user, item)
-        db.session.commit()
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the test is drawn again from what is stored
         return render_template("metering/test.html", test=item, **_test_context(item, exc.errors)), 422
     flash(_("You confirmed the test as its checker."), "success")
     return redirect(url_for("metering.test", test_id=item.id))
@@ -159,11 +141,10 @@ def check(test_id):
 def issue(test_id):
     item = meter_tests.get_test(current_user, test_id)
     try:
-        data = load(schemas.IssueDocumentIn(), request.form.to_dict())
+        data = load_form(schemas.IssueDocumentIn())
         document = documents.issue(current_user, item, data.get("checker_id"))
-        db.session.commit()
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the test is drawn again from what is stored
         return render_template("metering/test.html", test=item,
                                **_test_context(item, exc.errors, request.form)), 422
     flash(_("%(kind)s %(number)s issued.", kind=_label_kind(document.kind), number=document.number), "success")
@@ -178,16 +159,11 @@ def _label_kind(kind: str) -> str:
 @permission_required(P.meter_tests_record)
 def correct(test_id):
     original = meter_tests.get_test(current_user, test_id)
-    if request.method == "GET":
-        return render_form("metering/test_form.html", original.meter, form_values(original.meter, original), {},
-                           original=original)
-    try:
+
+    def process():
         test = submit_test(request.form, schemas.MeterTestCorrectionIn(),
                            lambda data: meter_tests.correct_test(current_user, original, data))
-        db.session.commit()
-    except Invalid as exc:
-        db.session.rollback()
-        return render_form("metering/test_form.html", original.meter, request.form, exc.errors, 422,
-                           original=original)
-    flash(_("Correction recorded. Issue it to supersede the earlier document."), "success")
-    return redirect(url_for("metering.test", test_id=test.id))
+        flash(_("Correction recorded. Issue it to supersede the earlier document."), "success")
+        return redirect(url_for("metering.test", test_id=test.id))
+    return entry_form(original.meter, form_values(original.meter, original) if request.method == "GET" else None,
+                     process, original=original)

@@ -32,6 +32,7 @@ from fieldsvc.readings.rules.reading import (
     Outcome,
     Period,
     Previous,
+    SkipCode,
     check_reading,
     client_time,
     cycle_bounds,
@@ -64,7 +65,7 @@ from fieldsvc.readings.rules.tariff import (
 __all__ = [
     "API_KINDS", "CLIENT_MAX_AGE", "CLIENT_SKEW", "CONFIRMABLE", "DEFAULT_CYCLE_START", "DUE_DAYS", "FLAT_PRICES", "GRACE_DAYS",
     "RESIDENTIAL_TIERS", "RESTORE_WITHIN_HOURS", "Code", "Context", "DatedPeriod", "Kind", "Mark", "ONCE_A_CYCLE", "Outcome",
-    "Period", "Previous", "Stage", "Tier", "TierLine", "allocate", "bill_lines", "check_reading",
+    "Period", "Previous", "SkipCode", "Stage", "Tier", "TierLine", "allocate", "bill_lines", "check_reading",
     "check_tiers", "client_time", "cycle_bounds", "cycle_of", "cycle_start_of", "daily_rate", "days_between", "due_date",
     "estimate_consumption", "estimated_value", "expected_range", "fee_days", "late_fee",
     "may_approve_suspension", "may_serve_notice", "mean_per_day", "money", "past_periods", "previous_cycle",

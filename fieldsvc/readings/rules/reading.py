@@ -42,6 +42,15 @@ class Code(StrEnum):
     not_after_previous = "not_after_previous"
 
 
+class SkipCode(StrEnum):
+    """Why a stop was not read (the reader's choice on the stop page)."""
+
+    nobody_home = "nobody_home"
+    not_reachable = "not_reachable"
+    meter_damaged = "meter_damaged"
+    bypass = "bypass"
+
+
 ACTUAL_KINDS = frozenset({Kind.actual, Kind.self_read})
 API_KINDS = (Kind.actual, Kind.estimated, Kind.self_read)
 # One reading of these kinds per meter per billing cycle; a meter change's final and start are outside it.

@@ -17,11 +17,6 @@ def sees_all(actor) -> bool:
     return can(actor, P.routes_view)
 
 
-def own_route_ids(actor) -> list[int]:
-    stmt = select(Route.id).where(Route.reader_id == actor.id, Route.active.is_(True))
-    return list(db.session.execute(stmt).scalars())
-
-
 def route_visible(actor, route: Route) -> bool:
     return sees_all(actor) or (route.reader_id == actor.id and route.active)
 

@@ -16,7 +16,7 @@ from fieldsvc import audit, clock, labels, uploads
 from fieldsvc.customers.models import Meter
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
-from fieldsvc.permissions import P, require
+from fieldsvc.permissions import P, can, require
 from fieldsvc.readings import rules
 from fieldsvc.readings.models import Reading
 from fieldsvc.readings.services import access, billing, history
@@ -77,6 +77,12 @@ def meter_for_recording(actor, meter_id: int) -> Meter:
     if meter.customer_id is None:
         raise Invalid({"meter_id": [_("This meter is not installed at a customer.")]})
     return meter
+
+
+def source_for(actor) -> str:
+    """Where a reading typed on the pages comes from: "field" when the actor walks their own routes (the
+    reader at the meter), else "office" (the chief typing a value in)."""
+    return "field" if can(actor, P.routes_work) else "office"
 
 
 def record_reading(actor, meter_id: int, data: dict, photo: bytes | None = None,

@@ -11,8 +11,8 @@ from fieldsvc.extensions import db
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, can, require
 from fieldsvc.readings.models import Reading, Skip
+from fieldsvc.readings.rules import SkipCode
 from fieldsvc.readings.services import access, billing, workorders
-from fieldsvc.readings.services.skips import SkipCode
 
 NEEDS_CHIEF = (SkipCode.not_reachable, SkipCode.meter_damaged, SkipCode.bypass)
 

@@ -3,7 +3,6 @@ and the meter change (final reading of the old meter, start reading of the new o
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,14 +16,8 @@ from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, require
 from fieldsvc.readings import rules
 from fieldsvc.readings.models import Reading, RouteStop, Skip
+from fieldsvc.readings.rules import SkipCode
 from fieldsvc.readings.services import access, history, recording, workorders
-
-
-class SkipCode(StrEnum):
-    nobody_home = "nobody_home"
-    not_reachable = "not_reachable"
-    meter_damaged = "meter_damaged"
-    bypass = "bypass"
 
 
 def skip_stop(actor, meter_id: int, code: str, note: str | None = None, photo: bytes | None = None,

@@ -49,7 +49,7 @@ def request_order(actor, order_type: str, customer_id: int, description: str,
     transaction as the payment, so the board shows the payment time + 24 h."""
     if not dispatch_offers(order_type):
         return None
-    from fieldsvc.dispatch.services.orders import new_order
+    from fieldsvc.dispatch.services.steps import new_order
     savepoint = db.session.begin_nested()
     try:
         order = new_order(actor, {"type": order_type, "customer_id": customer_id, "priority": priority,

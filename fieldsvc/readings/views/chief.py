@@ -14,8 +14,9 @@ from fieldsvc.permissions import P, permission_required
 from fieldsvc.readings import exports, rules, schemas
 from fieldsvc.readings.services import arrears, review, routes, skips
 from fieldsvc.readings.views import bp
-from fieldsvc.readings.views.common import load, messages
+from fieldsvc.readings.views.common import messages
 from fieldsvc.schemas import parse_month
+from fieldsvc.web import act, form_page, load_form
 
 CYCLE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 PER_PAGE = 50
@@ -39,19 +40,12 @@ def routes_index():
 @bp.route("/routes/new", methods=["GET", "POST"])
 @permission_required(P.routes_manage)
 def new_route():
-    errors = {}
-    if request.method == "POST":
-        try:
-            route = routes.create_route(current_user, load(schemas.RouteIn()))
-            db.session.commit()
-            flash(_("Route %(name)s created: add its meters.", name=route.name), "success")
-            return redirect(url_for("readings.route", route_id=route.id, _anchor="manage"))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-    return render_template("readings/route_form.html", values=request.form, errors=errors,
-                           districts=[(d.id, d.name) for d in list_districts()],
-                           readers=_readers()), 422 if errors else 200
+    def process():
+        route = routes.create_route(current_user, load_form(schemas.RouteIn()))
+        flash(_("Route %(name)s created: add its meters.", name=route.name), "success")
+        return redirect(url_for("readings.route", route_id=route.id, _anchor="manage"))
+    return form_page("readings/route_form.html", process,
+                     districts=[(d.id, d.name) for d in list_districts()], readers=_readers())
 
 
 def _route_back(route_id, message=None, category="success"):
@@ -65,11 +59,10 @@ def _route_back(route_id, message=None, category="success"):
 def assign_route(route_id):
     route = routes.get_route(current_user, route_id)
     try:
-        data = load(schemas.RoutePatch())
+        data = load_form(schemas.RoutePatch())
         routes.update_route(current_user, route, {"reader_id": data.get("reader_id")}, data.get("version"))
-        db.session.commit()
     except (Invalid, Conflict) as exc:
-        db.session.rollback()
+        db.session.rollback()  # refused: nothing of it is kept (the redirect would commit)
         return _route_back(route_id, messages(exc.errors) if isinstance(exc, Invalid) else exc.message, "error")
     return _route_back(route_id, _("Reader assigned."))
 
@@ -81,9 +74,8 @@ def add_stops(route_id):
     serials = re.split(r"[\s,;，；]+", request.form.get("serials", ""))
     try:
         added = routes.add_stops(current_user, route, serials)
-        db.session.commit()
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # refused: nothing of it is kept (the redirect would commit)
         return _route_back(route_id, messages(exc.errors), "error")
     return _route_back(route_id, _("%(n)d meters added.", n=len(added)))
 
@@ -93,7 +85,6 @@ def add_stops(route_id):
 def remove_stop(route_id, stop_id):
     route = routes.get_route(current_user, route_id)
     routes.remove_stop(current_user, route, stop_id)
-    db.session.commit()
     return _route_back(route_id, _("Stop removed."))
 
 
@@ -112,15 +103,10 @@ def review_page():
 @permission_required(P.readings_review)
 def decide(reading_id, decision):
     note = request.form.get("note", "").strip()[:300] or None
-    try:
-        action = review.approve if decision == "approve" else review.send_back
-        action(current_user, reading_id, note)
-        db.session.commit()
-        flash(_("Approved.") if decision == "approve" else _("Sent back: the meter will be read again."), "success")
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    return redirect(url_for("readings.review"))
+    action = review.approve if decision == "approve" else review.send_back
+    return act(lambda: action(current_user, reading_id, note),
+               _("Approved.") if decision == "approve" else _("Sent back: the meter will be read again."),
+               url_for("readings.review"))
 
 
 @bp.post("/skips/<int:skip_id>/resolve", endpoint="resolve_skip", defaults={"action": "resolve"})
@@ -135,10 +121,9 @@ def skip_action(skip_id, action):
         else:
             review.resolve_skip(current_user, skip_id)
             message = _("Done.")
-        db.session.commit()
         flash(message, "success")
     except Conflict as exc:
-        db.session.rollback()
+        db.session.rollback()  # refused: nothing of it is kept (the redirect would commit)
         flash(exc.message, "error")
     return redirect(url_for("readings.review"))
 
@@ -203,10 +188,9 @@ def arrears_action(customer_id, action):
         else:
             arrears.record_restored(current_user, customer_id)
             message = _("Supply restored.")
-        db.session.commit()
         flash(message, "success")
     except Conflict as exc:
-        db.session.rollback()
+        db.session.rollback()  # refused: nothing of it is kept (the redirect would commit)
         flash(exc.message, "error")
     return redirect(url_for("readings.arrears"))
 
@@ -227,12 +211,11 @@ def meter_change(meter_id):
     errors, refused = {}, None
     if request.method == "POST":
         try:
-            final, _start = skips.change_meter(current_user, meter, load(schemas.MeterChangeIn()))
-            db.session.commit()
+            final, _start = skips.change_meter(current_user, meter, load_form(schemas.MeterChangeIn()))
             flash(_("Meter changed. Final reading %(value)s.", value=final.value), "success")
             return redirect(url_for("customers.show", customer_id=final.customer_id))
         except Invalid as exc:
-            db.session.rollback()
+            db.session.rollback()  # the meter is shown again as stored
             errors, refused = exc.errors, getattr(exc, "confirmable", None)
     return render_template("readings/meter_change.html", meter=meter, values=request.form, errors=errors,
                            refused=refused), 422 if errors else 200

@@ -12,7 +12,8 @@ from fieldsvc.readings import rules, schemas
 from fieldsvc.readings.services import arrears, recording, routes, skips, stops
 from fieldsvc.readings.services.recording import ReadingRefused
 from fieldsvc.readings.views import bp
-from fieldsvc.readings.views.common import load, photo_bytes
+from fieldsvc.readings.views.common import photo_bytes
+from fieldsvc.web import load_form
 
 
 @bp.get("/my-route")
@@ -38,7 +39,6 @@ def route(route_id):
 def move_stop(route_id, stop_id):
     route = routes.get_route(current_user, route_id)
     stop = routes.move_stop(current_user, route, stop_id, "up" if request.form.get("direction") == "up" else "down")
-    db.session.commit()
     return redirect(url_for("readings.route", route_id=route.id, _anchor=f"stop-{stop.id}"))
 
 
@@ -81,12 +81,11 @@ def _after(route_id: int, seq: int, message: str, category: str = "success"):
 def read(route_id, seq):
     _route, stop = stops.get_stop(current_user, route_id, seq)
     try:
-        data = load(schemas.StopReadingIn())
-        data.update(route_id=route_id, source="field" if current_user.role == "meter_reader" else "office",
+        data = load_form(schemas.StopReadingIn())
+        data.update(route_id=route_id, source=recording.source_for(current_user),
                     # typed offline and sent later: the time the reader typed it, if the phone's clock is sane
                     read_at=rules.client_time(request.form.get("client_recorded_at"), clock.now()))
         reading = recording.record_reading(current_user, stop.meter_id, data, photo_bytes(), require_photo=True)
-        db.session.commit()
     except Conflict as exc:  # already read this month (a second tap on Save, a stale page, the outbox)
         return _conflict(route_id, seq, exc)
     except ReadingRefused as exc:
@@ -124,10 +123,9 @@ class _StillConfirming:
 def skip(route_id, seq):
     _route, stop = stops.get_stop(current_user, route_id, seq)
     try:
-        data = load(schemas.SkipIn())
+        data = load_form(schemas.SkipIn())
         result = skips.skip_stop(current_user, stop.meter_id, data["code"], data.get("note"), photo_bytes(),
                                  route_id=route_id)
-        db.session.commit()
     except Conflict as exc:  # nobody home at a meter already read or estimated this month
         return _conflict(route_id, seq, exc)
     except Invalid as exc:
@@ -149,11 +147,10 @@ def _arrears_action(route_id, seq, action):
     customer_id = stop.meter.customer_id
     try:
         message = action(customer_id)
-        db.session.commit()
-        flash(message, "success")
     except Invalid as exc:
-        db.session.rollback()
+        db.session.rollback()  # the stop is drawn again from what is stored
         return _render_stop(route_id, seq, exc.errors, request.form, None, 422)
+    flash(message, "success")
     return redirect(url_for("readings.stop", route_id=route_id, seq=seq, _anchor="arrears"))
 
 
@@ -161,7 +158,7 @@ def _arrears_action(route_id, seq, action):
 @permission_required(P.arrears_collect)
 def pay(route_id, seq):
     def action(customer_id):
-        data = load(schemas.PaymentIn())
+        data = load_form(schemas.PaymentIn())
         payment = arrears.record_payment(current_user, customer_id, data["amount"], data["method"])
         return _("Payment of %(amount)s recorded.", amount=payment.amount)
     return _arrears_action(route_id, seq, action)
@@ -171,7 +168,7 @@ def pay(route_id, seq):
 @permission_required(P.arrears_collect)
 def promise(route_id, seq):
     def action(customer_id):
-        data = load(schemas.PromiseIn())
+        data = load_form(schemas.PromiseIn())
         arrears.record_promise(current_user, customer_id, data["promised_on"], data.get("note"))
         return _("Promise to pay by %(date)s recorded.", date=data["promised_on"].isoformat())
     return _arrears_action(route_id, seq, action)
@@ -181,7 +178,7 @@ def promise(route_id, seq):
 @permission_required(P.arrears_collect)
 def notice(route_id, seq):
     def action(customer_id):
-        data = load(schemas.NoteIn())
+        data = load_form(schemas.NoteIn())
         arrears.serve_notice(current_user, customer_id, photo_bytes(), data.get("note"))
         return _("Notice served.")
     return _arrears_action(route_id, seq, action)

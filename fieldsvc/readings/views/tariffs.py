@@ -2,15 +2,13 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from fieldsvc import clock
-from fieldsvc.errors import Invalid
-from fieldsvc.extensions import db
 from fieldsvc.permissions import P, permission_required
 from fieldsvc.readings import schemas
 from fieldsvc.readings.services import arrears, billing
 from fieldsvc.readings.views import bp
+from fieldsvc.web import form_page, load_form
 
 TIER_ROWS = 4  # the form offers this many tier rows; empty ones are ignored
 
@@ -37,35 +35,13 @@ def _tariff_form_data(form) -> dict:
 @bp.route("/tariffs/new", methods=["GET", "POST"])
 @permission_required(P.tariffs_manage)
 def new_tariff():
-    errors = {}
-    if request.method == "POST":
-        try:
-            try:
-                data = schemas.TariffIn().load(_tariff_form_data(request.form))
-            except ValidationError as exc:
-                raise Invalid(_flatten(exc.messages)) from exc
-            tariff = billing.create_tariff(current_user, data)
-            db.session.commit()
-            flash(_("Tariff %(name)s saved.", name=tariff.name), "success")
-            return redirect(url_for("readings.tariffs"))
-        except Invalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-    return render_template("readings/tariff_form.html", values=request.form, errors=errors,
-                           rows=range(1, TIER_ROWS + 1)), 422 if errors else 200
-
-
-def _flatten(messages: dict) -> dict:
-    """{"tiers": {0: {"price": [...]}}} → {"price_1": [...]} so each message lands next to its box."""
-    flat = {}
-    for key, value in messages.items():
-        if key == "tiers" and isinstance(value, dict):
-            for index, fields in value.items():
-                for name, msgs in fields.items():
-                    flat[f"{'upper' if name == 'upper_m3' else name}_{int(index) + 1}"] = msgs
-        else:
-            flat[key] = value if isinstance(value, list) else [str(value)]
-    return flat
+    def process():
+        data = load_form(schemas.TariffIn(), _tariff_form_data(request.form))
+        tariff = billing.create_tariff(current_user, data)
+        flash(_("Tariff %(name)s saved.", name=tariff.name), "success")
+        return redirect(url_for("readings.tariffs"))
+    # a tier's errors come back as "tiers.<n>.price" / "tiers.<n>.upper_m3": the form shows them by its rows
+    return form_page("readings/tariff_form.html", process, rows=range(1, TIER_ROWS + 1))
 
 
 @bp.get("/bills/<int:bill_id>")

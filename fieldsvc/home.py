@@ -3,6 +3,7 @@ work waiting for it without core knowing every domain."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fieldsvc import registry
 from fieldsvc.permissions import P, can
 
 
@@ -16,18 +17,15 @@ class HomeCard:
     order: int = 50
 
 
-CARDS: list[HomeCard] = []
-
-
-def add(card: HomeCard) -> None:
-    if all(c.name != card.name for c in CARDS):
-        CARDS.append(card)
-        CARDS.sort(key=lambda c: c.order)
+def add(app, card: HomeCard) -> None:
+    cards = registry.of(app).home_cards
+    cards.append(card)
+    cards.sort(key=lambda c: c.order)
 
 
 def cards_for(actor) -> list[tuple[str, dict]]:
     shown = []
-    for card in CARDS:
+    for card in registry.of().home_cards:
         if card.roles is not None and actor.role not in card.roles:
             continue
         if card.permission is not None and not can(actor, card.permission):
