@@ -41,7 +41,8 @@ translations:  ## compile the zh_CN and en catalogs (.po → .mo)
 	$(BIN)/pybabel -q compile -d fieldsvc/translations
 
 babel-extract:
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fieldsvc/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -k npgettext:1c,2,3 \
+		-k lazy_pgettext:1c,2 -o fieldsvc/translations/messages.pot .
 
 babel-update: babel-extract
 	$(BIN)/pybabel update -i fieldsvc/translations/messages.pot -d fieldsvc/translations --no-fuzzy-matching

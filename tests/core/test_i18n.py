@@ -1,4 +1,5 @@
 """Both languages are complete: every message in the code and templates has a zh_CN translation."""
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -6,15 +7,19 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+# The same keywords as `make babel-extract`: a context entry (pgettext) is its own message, keyed (msgid, msgctxt).
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "lazy_pgettext": ((1, "c"), 2)}
 METHODS = [("fieldsvc/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
-def _extracted() -> set[str]:
+@cache
+def _extracted() -> frozenset[tuple[str, str | None]]:
+    """(msgid, msgctxt) of every message in the code and templates; msgctxt is None outside pgettext."""
     found = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(str(ROOT), METHODS, keywords=KEYWORDS):
-        found.add(message[0] if isinstance(message, tuple) else message)
-    return found
+    for _file, _line, message, _comments, context in extract_from_dir(str(ROOT), METHODS, keywords=KEYWORDS):
+        found.add((message[0] if isinstance(message, tuple) else message, context))
+    return frozenset(found)
 
 
 def _catalog(locale: str):
@@ -24,10 +29,35 @@ def _catalog(locale: str):
 
 def test_every_message_is_translated_to_chinese():
     catalog = _catalog("zh_CN")
-    translated = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.id}
-    missing = sorted(msg for msg in _extracted() if msg not in translated or not translated[msg].string
-                     or (isinstance(translated[msg].string, tuple) and not all(translated[msg].string)))
+    translated = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m for m in catalog if m.id}
+    missing = sorted(((msg, ctx) for msg, ctx in _extracted() if not _done(translated.get((msg, ctx)))),
+                     key=lambda key: (key[0], key[1] or ""))
     assert not missing, f"{len(missing)} messages lack a zh_CN translation (make babel-update): {missing[:20]}"
+
+
+def _done(message) -> bool:
+    if message is None or not message.string:
+        return False
+    return all(message.string) if isinstance(message.string, tuple) else True
+
+
+def test_extraction_keys_context_entries_apart():
+    """One English word, two Chinese words: pgettext's context makes each its own catalog entry."""
+    found = _extracted()
+    assert {("Previous", "reading"), ("Previous", "stop"), ("Next", "stop")} <= found
+    assert ("Previous", None) in found  # the pager
+
+
+def test_context_entries_translate_in_their_context(app):
+    from flask import render_template_string
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        text = render_template_string("{{ pgettext('reading', 'Previous') }}|{{ pgettext('stop', 'Previous') }}|"
+                                      "{{ pgettext('stop', 'Next') }}|{{ _('Previous') }}")
+    assert text == "上次读数|上一户|下一户|上一页"
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):  # lazy_pgettext in a domain's labels
+        text = render_template_string("{{ 'overdue'|label('arrears_stage') }}|{{ _('Overdue') }}|"
+                                      "{{ 'accepted'|label('reading_status') }}|{{ _('Accepted') }}")
+    assert text == "已逾期|已超时|已接收|已接单"
 
 
 def test_no_fuzzy_translations():

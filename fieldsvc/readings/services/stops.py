@@ -1,7 +1,8 @@
 """One stop of a route as the phone shows it: the meter, the previous reading, the expected range,
-what happened this cycle, and the customer's arrears at the door."""
+what happened this cycle, and the customer's arrears at the door. Once the meter is read this cycle,
+the previous reading and the range are the ones that reading was checked against (RULES.md §3), not the
+reading itself and a range recomputed from it: the station chief reviews what the reader saw."""
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -25,13 +26,17 @@ class StopView:
     meter: Meter
     customer: Customer | None
     count: int  # stops on the route
-    previous: rules.Previous
-    previous_on: datetime
-    expected: tuple[Decimal, Decimal] | None
+    previous: rules.Previous  # what this cycle's reading was checked against; unread: the last reading
+    expected: tuple[Decimal, Decimal] | None  # the range at that reading's time; unread: the range now
     reading: Reading | None  # this cycle's reading, if any
     skip: Skip | None
     status: str
     standing: arrears.Standing | None
+
+    @property
+    def checked(self) -> bool:
+        """`previous` and `expected` are what this cycle's reading was checked against."""
+        return self.reading is not None
 
     @property
     def can_read(self) -> bool:
@@ -70,17 +75,24 @@ def stop_view(actor, route_id: int, seq: int) -> StopView:
     route, stop, count = _stop_with_count(actor, route_id, seq)
     meter = stop.meter
     customer = meter.customer
-    past = history.for_meter(meter)
     cycle = routes.current_cycle()
     reading = cycle_reading(meter.id, cycle)
+    past = history.for_meter(meter) if reading is None else checked_against(meter, reading)
     skip = db.session.execute(select(Skip).where(Skip.meter_id == meter.id, Skip.cycle == cycle)
                               .order_by(Skip.at.desc()).limit(1)).scalar_one_or_none()
-    expected = rules.expected_range(past.context, clock.now(),
+    expected = rules.expected_range(past.context, clock.now() if reading is None else reading.read_at,
                                     shut_off=customer is not None and customer.supply == "shut_off")
     # The reader may open this route, so its customers are theirs: no second access query for the arrears.
     standing = arrears.standing_of(actor, customer) if customer is not None else None
-    return StopView(route, stop, meter, customer, count, past.context.previous, past.context.previous.at,
-                    expected, reading, skip, routes.stop_status(reading, skip), standing)
+    return StopView(route, stop, meter, customer, count, past.context.previous, expected, reading, skip,
+                    routes.stop_status(reading, skip), standing)
+
+
+def checked_against(meter: Meter, reading: Reading) -> history.MeterHistory:
+    """The meter's history as it stood when `reading` was checked: its live readings before it. The
+    previous reading and the expected range drawn from it are those the reading was measured against."""
+    earlier = history.live_readings(meter, before=reading.read_at, limit=history.HISTORY_LIMIT + 1)
+    return history.build(meter, earlier[:history.HISTORY_LIMIT], complete=len(earlier) <= history.HISTORY_LIMIT)
 
 
 def cycle_reading(meter_id: int, cycle: str) -> Reading | None:
