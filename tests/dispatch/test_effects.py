@@ -242,3 +242,63 @@ def test_customer_page_shows_the_supply_and_links_the_job_that_changed_it(make_o
     page = login("station_chief").get(f"/customers/{customers[0].id}", headers=EN).get_data(as_text=True)
     assert "Gas shut off · emergency" in page
     assert f'href="/dispatch/orders/{order.id}"' in page
+
+
+# Each row of the table through the API and through the page form: a refusal names the field (422) and
+# changes nothing; the complete results write through. (row, results missing one field, that field, results,
+# what the row changes)
+def _swapped(db, customers, meters):
+    return db.session.get(Meter, meters["M-NEW"].id).customer_id == customers[0].id
+
+
+def _shut(db, customers, meters):
+    return customers[0].supply == "shut_off"
+
+
+def _sealed(db, customers, meters):
+    return db.session.get(Meter, meters["M-OLD"].id).seal_no == "QF-0001"
+
+
+ROWS = [
+    ("emergency", {"leak_found": "false"}, "gas_state", {"leak_found": "false", "gas_state": "shut_off",
+                                                          "shut_off_reason": "立管漏气"}, _shut),
+    ("meter_replacement", {"old_reading": "180", "new_reading": "0"}, "new_serial",
+     {"old_reading": "180", "new_serial": "M-NEW", "new_reading": "0"}, _swapped),
+    ("purge_ignition", {k: v for k, v in PURGE_OK.items() if k != "seal_no"}, "seal_no", PURGE_OK, _sealed),
+    ("suspension", {"supply_shut": "1", "seal_no": "S1"}, "final_reading",
+     {"supply_shut": "1", "seal_no": "S1", "final_reading": "150"}, _shut),
+]
+
+
+@pytest.mark.parametrize("type_, partial, field, results, changed", ROWS, ids=[r[0] for r in ROWS])
+def test_each_row_through_the_api(make_order, staff, db, api, customers, meters, type_, partial, field, results,
+                                  changed):
+    order = make_order(type_, assignee="repair_tech", status="on_site")
+    client, headers = api("repair_tech")
+    url = f"/api/v1/work-orders/{order.id}/transition"
+    body = {"to": "completed", "version": order.version, "no_signature_reason": "用户不在"}
+    response = client.post(url, json={**body, "results": partial}, headers=headers)
+    assert response.status_code == 422 and field in response.get_json()["errors"]
+    assert db.session.get(WorkOrder, order.id).status == "on_site" and not changed(db, customers, meters)
+    response = client.post(url, json={**body, "results": results}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    db.session.expire_all()
+    assert changed(db, customers, meters)
+
+
+@pytest.mark.parametrize("type_, partial, field, results, changed", ROWS, ids=[r[0] for r in ROWS])
+def test_each_row_through_the_page_form(make_order, staff, db, login, customers, meters, type_, partial, field,
+                                        results, changed):
+    order = make_order(type_, assignee="repair_tech", status="on_site")
+    client = login("repair_tech")
+    url = f"/dispatch/orders/{order.id}/complete"
+    form = {"version": str(order.version), "no_signature_reason": "用户不在", "work_notes": "现场处理完毕"}
+    response = client.post(url, data={**form, **partial}, headers=EN)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'id="e-{field}"' in page and "现场处理完毕" in page
+    assert db.session.get(WorkOrder, order.id).status == "on_site" and not changed(db, customers, meters)
+    response = client.post(url, data={**form, **results}, headers=EN)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert changed(db, customers, meters)
