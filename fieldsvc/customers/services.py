@@ -181,9 +181,10 @@ def create_meter(actor, data: dict) -> Meter:
     meter = Meter(serial_no=data["serial_no"], status=rules.MeterStatus.in_stock,
                   start_reading=data.get("start_reading") or Decimal(0),
                   **{k: data[k] for k in METER_FIELDS if data.get(k) is not None})
+    # Before the insert: a value the register cannot show may not fit the column either (PostgreSQL refuses it).
+    _check_register(meter.start_reading, data.get("digits") or Meter.digits.default.arg)
     db.session.add(meter)
     db.session.flush()
-    _check_register(meter.start_reading, meter.digits)
     audit.record(actor, "meter.create", "meter", meter.id, serial_no=meter.serial_no)
     if data.get("customer_id"):
         customer = get_customer(actor, data["customer_id"])
