@@ -47,6 +47,11 @@ class Customer(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (Index("ix_customers_name", "name"),)
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def gas_off(self) -> bool:
+        """The supply is shut off, whatever the reason: the meter is expected not to move."""
+        return self.supply == "shut_off"
+
 
 class Meter(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "meters"

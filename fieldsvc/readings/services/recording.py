@@ -119,7 +119,7 @@ def record_on_meter(actor, meter: Meter, data: dict, photo: bytes | None = None,
 
 def supply_shut_off(meter: Meter) -> bool:
     """A customer whose gas is shut off is expected to read zero."""
-    return meter.customer is not None and meter.customer.supply == "shut_off"
+    return meter.customer is not None and meter.customer.gas_off
 
 
 def reading_in_cycle(meter_id: int, cycle: str) -> Reading | None:

@@ -59,7 +59,7 @@ def skip_stop(actor, meter_id: int, code: str, note: str | None = None, photo: b
 def _estimate(actor, meter: Meter, skip: Skip, now) -> None:
     past = history.for_meter(meter)
     start = clock.business_date(past.context.previous.at)
-    shut_off = meter.customer is not None and meter.customer.supply == "shut_off"
+    shut_off = recording.supply_shut_off(meter)
     # No gas flows to a shut-off supply: the estimate is nil, never a bill for gas that could not be used.
     consumption = Decimal(0) if shut_off else rules.estimate_consumption(start, now.date(), past.dated)
     if consumption is None:

@@ -46,7 +46,7 @@ class StopView:
     @property
     def shut_off(self) -> bool:
         """The gas is shut off here: the register is expected not to move."""
-        return self.customer is not None and self.customer.supply == "shut_off"
+        return self.customer is not None and self.customer.gas_off
 
     @property
     def register_limit(self) -> Decimal:
@@ -81,7 +81,7 @@ def stop_view(actor, route_id: int, seq: int) -> StopView:
     skip = db.session.execute(select(Skip).where(Skip.meter_id == meter.id, Skip.cycle == cycle)
                               .order_by(Skip.at.desc()).limit(1)).scalar_one_or_none()
     expected = rules.expected_range(past.context, clock.now() if reading is None else reading.read_at,
-                                    shut_off=customer is not None and customer.supply == "shut_off")
+                                    shut_off=customer is not None and customer.gas_off)
     # The reader may open this route, so its customers are theirs: no second access query for the arrears.
     standing = arrears.standing_of(actor, customer) if customer is not None else None
     return StopView(route, stop, meter, customer, count, past.context.previous, expected, reading, skip,
