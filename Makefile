@@ -2,11 +2,14 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
+NODE_STAMP := node_modules/.stamp-npm
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 # The suite runs on SQLite and then on this PostgreSQL database (override to point elsewhere).
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
-APT_PACKAGES := chromium fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+# nginx and openssl: the two-instance check runs deploy/nginx.conf in front of two gunicorns (PostgreSQL pass).
+APT_PACKAGES := chromium fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils \
+	nginx openssl
 PYTEST_ARGS ?=
 
 .PHONY: run test setup system-deps lint test-sqlite test-postgres test-browser translations babel-extract babel-update bench lighthouse clean
@@ -21,7 +24,12 @@ test: setup  ## set up, then the whole suite: lint, SQLite, PostgreSQL, Chromium
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-setup: system-deps $(VENV)/.stamp-deps translations
+setup: system-deps $(VENV)/.stamp-deps $(NODE_STAMP) translations
+
+# ESLint for static/js (package.json, eslint.config.js): installed exactly as package-lock.json says.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 system-deps:  ## Debian packages the app and its tests need (fonts, HarfBuzz subsetting, Chromium)
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -30,6 +38,9 @@ system-deps:  ## Debian packages the app and its tests need (fonts, HarfBuzz sub
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@# Node.js and npm for ESLint (make lint): the machine's own when it has them (this kind ships NodeSource's).
+	@command -v npm >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
 
 $(VENV)/.stamp-deps: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,8 +58,9 @@ babel-extract:
 babel-update: babel-extract
 	$(BIN)/pybabel update -i fieldsvc/translations/messages.pot -d fieldsvc/translations --no-fuzzy-matching
 
-lint:
+lint: $(NODE_STAMP)  ## ruff on the Python, then ESLint on static/js
 	$(BIN)/ruff check fieldsvc tests bench wsgi.py
+	node_modules/.bin/eslint static/js
 
 test-sqlite:
 	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The domain packages, in registration order. Each has init_app(app) that imports its models and
 # registers its blueprints, API blueprints, CLI commands, menu entries and timeline sources.
-DOMAINS = ("core", "auth", "customers", "metering", "dispatch", "inspections", "hse", "readings", "cardsales", "complaints", "sync", "management", "reports")
+DOMAINS = ("core", "auth", "calendar", "customers", "metering", "dispatch", "inspections", "hse", "readings", "cardsales", "complaints", "sync", "management", "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -48,11 +48,12 @@ def _bound_ids(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from fieldsvc import cache, i18n, labels, nav, registry, security
     from fieldsvc import db as db_module
-    from fieldsvc import i18n, labels, nav, registry, security
     from fieldsvc.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     registry.init_app(app)  # what the domains register lives on the app (menu, cards, labels, …)
+    cache.init_app(app)
     db.init_app(app)
     with app.app_context():
         db_module.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -24,6 +24,9 @@ class Defaults:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: each worker counts alone instead of every login failing
     SQLITE_BUSY_TIMEOUT_MS = 15000
     QUALIFICATION_WARN_DAYS = 60
+    # The 24-hour repair (抢修) hotline printed on the customer's documents (hazard notice). Set it to the
+    # company's own number (FIELDSVC_REPAIR_HOTLINE); 96777 is the number many city gas companies use.
+    REPAIR_HOTLINE = "96777"
     IMPORT_BATCH_SIZE = 1000
     PAGE_SIZE = 50
     MAX_PAGE_SIZE = 200
@@ -37,6 +40,10 @@ class Defaults:
     SEND_FILE_MAX_AGE_DEFAULT = None
     # The dashboard's monthly trend keeps closed months' figures this long (seconds; 0: always live). docs/REPORTS.md
     REPORTS_TREND_CACHE_SECONDS = 3600
+    # The home page's cards and figures are kept this long (seconds; 0: always live); any write drops them.
+    # CACHE_URL redis://… shares them between workers (default: the rate limiter's Redis). fieldsvc/cache.py
+    CACHE_SECONDS = 60
+    CACHE_URL = None
     # The audit chain's HMAC key; None: derived from SECRET_KEY (never stored in the database). docs/SECURITY.md
     AUDIT_KEY = None
     # Where `flask audit checkpoint` appends the chain's head (JSON lines); None: instance/audit-checkpoints.jsonl

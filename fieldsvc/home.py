@@ -1,10 +1,30 @@
 """Cards on the role home pages. Domains add theirs from init_app, so the home page shows each role the
-work waiting for it without core knowing every domain."""
+work waiting for it without core knowing every domain.
+
+Cards come in groups, most pressing first (issue #19: a director's morning starts with today's
+emergencies and overdue work, then safety, then sales and collection, then HSE). A user's cards are
+rendered once and kept in the short-lived cache (fieldsvc/cache.py): a write anywhere drops them, and
+they are keyed by the business date and language, so a page never shows yesterday's or the other
+language's figures.
+"""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fieldsvc import registry
+from flask import render_template
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from fieldsvc import cache, clock, registry
 from fieldsvc.permissions import P, can
+
+GROUPS = {
+    "today": _l("Today: emergencies and overdue work"),
+    "safety": _l("Safety and metering"),
+    "sales": _l("Sales and collection"),
+    "hse": _l("HSE"),
+    "office": _l("Office"),
+}
 
 
 @dataclass(frozen=True)
@@ -15,22 +35,41 @@ class HomeCard:
     permission: P | None = None
     roles: frozenset[str] | None = None  # None: every role that has the permission
     order: int = 50
+    group: str = "today"  # a key of GROUPS
 
 
 def add(app, card: HomeCard) -> None:
+    if card.group not in GROUPS:
+        raise ValueError(f"home card {card.name}: unknown group {card.group!r}")
     cards = registry.of(app).home_cards
     cards.append(card)
-    cards.sort(key=lambda c: c.order)
+    cards.sort(key=lambda c: (list(GROUPS).index(c.group), c.order))
 
 
-def cards_for(actor) -> list[tuple[str, dict]]:
+def _visible(actor, card: HomeCard) -> bool:
+    if card.roles is not None and actor.role not in card.roles:
+        return False
+    return card.permission is None or can(actor, card.permission)
+
+
+def _render(actor) -> list[list[str]]:
+    """[[group, html], …] in display order: plain strings, so they can be kept between requests."""
     shown = []
     for card in registry.of().home_cards:
-        if card.roles is not None and actor.role not in card.roles:
-            continue
-        if card.permission is not None and not can(actor, card.permission):
+        if not _visible(actor, card):
             continue
         data = card.data(actor)
-        if data is not None:
-            shown.append((card.template, data))
+        html = render_template(card.template, card=data) if data is not None else ""
+        if html.strip():  # a card with nothing to say (no pending reversals…) leaves no empty heading
+            shown.append([card.group, html])
     return shown
+
+
+def grouped_cards(actor) -> list[tuple[str, str, list[Markup]]]:
+    """(group key, heading, [card html…]) for the groups that have something to show."""
+    key = f"home:{actor.id}:{actor.role}:{get_locale()}:{clock.today().isoformat()}"
+    rendered = cache.cached(key, lambda: _render(actor))
+    groups: dict[str, list[Markup]] = {}
+    for group, html in rendered:
+        groups.setdefault(group, []).append(Markup(html))  # noqa: S704 - rendered by our own templates
+    return [(group, str(GROUPS[group]), cards) for group, cards in groups.items()]

@@ -126,6 +126,8 @@ class P(StrEnum):
     vehicle_log = "vehicles.log"             # the driver's daily check and mileage of their own vehicle
     # reports
     reports_view = "reports.view"            # dashboards, KPIs and the monthly report (a chief: own district)
+    # calendar (working days: statutory holidays and make-up working days)
+    calendar_manage = "calendar.manage"      # maintain the working-day calendar (the office)
 
 
 ALL_ROLES = frozenset(Role)
@@ -222,6 +224,8 @@ WHO_MAY: dict[P, frozenset[Role]] = {
     P.vehicle_log: frozenset({Role.repair_tech, Role.pipe_fitter}),
     # reports
     P.reports_view: frozenset({Role.director, Role.statistician, Role.station_chief}),
+    # calendar
+    P.calendar_manage: frozenset({Role.director, Role.statistician}),
 }
 
 GRANTS: dict[Role, frozenset[P]] = {

@@ -5,7 +5,6 @@ in a temporary folder is used. The schema is created once; after each test every
 so each test starts from a fresh database without paying for a new schema.
 """
 import os
-import random
 import re
 from datetime import date
 
@@ -14,9 +13,10 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from fieldsvc import create_app
+from fieldsvc import cache, create_app
 from fieldsvc.core import demo
 from fieldsvc.extensions import db as _db
+from tests import factories
 
 DEMO_PASSWORD = demo.DEMO_PASSWORD
 
@@ -101,6 +101,7 @@ def _fresh_database(request):
     with app.app_context():
         yield
         _empty_all_tables()
+        cache.invalidate()  # the tables were emptied under the ORM's nose: drop what pages kept
 
 
 @pytest.fixture(autouse=True)
@@ -125,13 +126,15 @@ def client(app):
 
 
 @pytest.fixture
+def make(app):
+    """The test-data builders of tests/factories.py (make.customer(), make.meter(), make.jpeg(), …)."""
+    return factories
+
+
+@pytest.fixture
 def staff(app):
     """The demo districts and staff (one user per role code, plus field crews). Returns {username: User}."""
-    demo._districts()
-    demo._staff(random.Random(1), date(2026, 11, 28))
-    _db.session.commit()
-    from fieldsvc.auth.models import User
-    return {u.username: u for u in _db.session.query(User).all()}
+    return factories.staff(date(2026, 11, 28))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from fieldsvc import audit, clock
 from fieldsvc.auth import rules
 from fieldsvc.auth.models import ApiToken, LoginSession, Qualification, User
-from fieldsvc.errors import Conflict, Invalid, NotFound
+from fieldsvc.errors import Conflict, Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, Role, require
@@ -121,13 +121,20 @@ def list_users(actor, role: str | None = None, active_only: bool = False) -> lis
     return list(db.session.execute(stmt).scalars())
 
 
+def _check_username_free(username: str) -> None:
+    """A taken username is a Duplicate (409 on the API, a message at the field on the page). Two directors
+    creating the same account at once both pass this; the unique index stops the second (IntegrityError →
+    409 by the request's unit of work)."""
+    if db.session.execute(select(User.id).where(func.lower(User.username) == username)).first():
+        raise Duplicate("username", _("This username is taken."))
+
+
 def create_user(actor, data: dict) -> User:
     """data: username, name, role, password, optional phone, district_id, locale."""
     if actor is not None:  # None: the CLI, run by whoever operates the server
         require(actor, P.staff_manage)
     username = data["username"].strip().lower()
-    if db.session.execute(select(User.id).where(func.lower(User.username) == username)).first():
-        raise Invalid({"username": [_("This username is taken.")]})
+    _check_username_free(username)
     Role(data["role"])
     _check_password(data["password"], username)
     user = User(username=username, name=data["name"], role=data["role"], phone=data.get("phone"),

@@ -20,10 +20,10 @@ def init_app(app) -> None:
     from fieldsvc import home
     from fieldsvc.cardsales.services import days
     home.add(app, home.HomeCard("cardsales.today", "cardsales/_home_today.html", days.today_summary, P.card_sell,
-                           order=5))
+                           order=5, group="sales"))
     home.add(app, home.HomeCard("cardsales.reversals", "cardsales/_home_reversals.html",
                            lambda actor: {"pending": days.pending_reversal_count(actor)}, P.card_reversal_approve,
-                           order=9))
+                           order=9, group="sales"))
     nav.add(app, nav.NavItem("cardsales.desk", nav._l("Card sales"), "card", P.card_sell, order=12))
     nav.add(app, nav.NavItem("cardsales.days", nav._l("Card sales days"), "card", P.card_sales_view, order=29,
                         tab=False))

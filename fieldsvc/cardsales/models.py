@@ -106,6 +106,7 @@ class CardSale(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_card_sales_clerk_day", "clerk_id", "business_date"),
         Index("ix_card_sales_meter_status", "meter_id", "status"),
+        Index("ix_card_sales_confirmed_at", "confirmed_at"),  # reports: gas sold, sales confirmed in a period
         # The backstop of the counter: a live (not reversed) purchase number is used once per meter.
         Index("uq_card_sales_meter_seq_live", "meter_id", "purchase_seq", unique=True,
               sqlite_where=text("status != 'reversed'"), postgresql_where=text("status != 'reversed'")),

@@ -19,6 +19,7 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from fieldsvc.readings.rules import Tier, TierLine, money, split_tiers
+from fieldsvc.statemachine import Machine, Move
 
 STEP = Decimal(1)
 ZERO = Decimal(0)
@@ -50,23 +51,62 @@ PAY_METHODS = (Method.cash, Method.card, Method.wechat, Method.alipay)
 ELECTRONIC = (Method.card, Method.wechat, Method.alipay)
 UNFINISHED = (Status.pending, Status.written)
 
+class By(StrEnum):
+    """Who makes a move (the services decide who that is): the clerk who took the money (card_sell, their
+    own sale) or the station chief (card_reversal_approve)."""
+
+    clerk = "clerk"
+    chief = "chief"
+
+
 # The two-phase write: pending → written → confirmed. A sale that was never confirmed is reversed by
 # the clerk with a reason; a confirmed one only through a reversal request the station chief approves.
-TRANSITIONS = {
-    Status.pending: {Status.written, Status.reversed},
-    Status.written: {Status.confirmed, Status.reversed},
-    Status.confirmed: {Status.reversed},
-    Status.reversed: set(),
+SALE_MOVES: dict[tuple[Status, Status], Move] = {
+    (Status.pending, Status.written): Move("write", By.clerk),
+    (Status.pending, Status.reversed): Move("reverse", By.clerk, needs_reason=True),
+    (Status.written, Status.confirmed): Move("confirm", By.clerk),
+    (Status.written, Status.reversed): Move("reverse", By.clerk, needs_reason=True),
+    # The gas is on the card: made by the chief approving the clerk's request (REVERSAL_MOVES), not on its own.
+    (Status.confirmed, Status.reversed): Move("reverse", By.chief, needs_reason=True),
 }
+SALE_MACHINE = Machine(SALE_MOVES)
+
+
+class ReversalStatus(StrEnum):
+    none = "none"              # not stored: a confirmed purchase nobody has asked to reverse (yet, or again)
+    requested = "requested"
+    approved = "approved"      # … and the sale is reversed
+    rejected = "rejected"      # … and the sale stands
+
+
+R = ReversalStatus
+# The reversal request of a confirmed purchase: the clerk asks with a reason, the chief decides.
+REVERSAL_MOVES: dict[tuple[ReversalStatus, ReversalStatus], Move] = {
+    (R.none, R.requested): Move("request", By.clerk, needs_reason=True),
+    (R.requested, R.approved): Move("approve", By.chief),
+    (R.requested, R.rejected): Move("reject", By.chief),
+}
+REVERSAL_MACHINE = Machine(REVERSAL_MOVES)
 
 
 def may_move(current: str, to: str) -> bool:
-    return Status(to) in TRANSITIONS[Status(current)]
+    return SALE_MACHINE.move(current, to) is not None
 
 
 def needs_approval(status: str) -> bool:
     """Reversing a confirmed sale (the gas is on the card) needs the station chief's approval."""
-    return Status(status) == Status.confirmed
+    move = SALE_MACHINE.move(status, Status.reversed)
+    return move is not None and move.by == By.chief
+
+
+def reversal_state(status: str, kind: str, open_request: bool) -> ReversalStatus | None:
+    """Where a sale stands in the reversal table: its open request, or `none` for a confirmed purchase
+    that may be asked about; None when no request applies (unfinished, reversed, or a transfer)."""
+    if open_request:
+        return R.requested
+    if status == Status.confirmed and kind == Kind.purchase:
+        return R.none
+    return None
 
 
 class QuoteError(ValueError):

@@ -1,11 +1,12 @@
-"""Complaints on the JSON API (API.md): list, create (idempotent), read, transition, follow-up call."""
+"""Complaints on the JSON API (API.md): list, create (idempotent), read, transition, follow-up call, and the
+first-contact owner's reply and hand-over."""
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldsvc import idempotency
 from fieldsvc.complaints import schemas
-from fieldsvc.complaints.services import access, followup, handling, intake
+from fieldsvc.complaints.services import access, first_contact, followup, handling, intake
 
 blp = Blueprint("complaints_api", __name__, url_prefix="/api/v1", description="Customer requests and complaints")
 
@@ -56,3 +57,24 @@ class Followup(MethodView):
         """The follow-up call after closure: satisfaction 1–5; 1–2 reopens the complaint."""
         return followup.record_followup(current_user, complaint_id, data["satisfaction"],
                                         data.get("comments"), data.get("version"))
+
+
+@blp.route("/complaints/<int:complaint_id>/reply")
+class Reply(MethodView):
+    @blp.arguments(schemas.ReplyIn)
+    @blp.response(200, schemas.ComplaintOut)
+    def post(self, data, complaint_id):
+        """The owner (or the director) records the reply given to the customer; shown on the public
+        status page once a solution is approved. A phone number or a name in it → 422 naming `text`."""
+        return first_contact.reply(current_user, complaint_id, data["text"], data.get("version"))
+
+
+@blp.route("/complaints/<int:complaint_id>/handover")
+class Handover(MethodView):
+    @blp.arguments(schemas.HandoverIn)
+    @blp.response(200, schemas.ComplaintOut)
+    def post(self, data, complaint_id):
+        """The owner (or the director) hands the complaint over to a colleague who handles complaints
+        (`to_user_id`), with a `note`; the colleague becomes the owner. Not the owner → 403."""
+        return first_contact.handover(current_user, complaint_id, data["to_user_id"], data["note"],
+                                      data.get("version"))

@@ -69,6 +69,8 @@ GROUPS = {
         "followup": _l("Follow-up call"),
         "order": _l("Work order started"),
         "note": _l("Note"),
+        "reply": _l("Reply to the customer"),
+        "handover": _l("Handed over"),
     },
     "complaint_clock": {"running": _l("Running"), "overdue": _l("Overdue"), "met": _l("Within target"),
                         "missed": _l("Target missed")},

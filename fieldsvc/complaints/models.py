@@ -28,6 +28,11 @@ class Complaint(IdMixin, TimestampMixin, db.Model):
     # 首问负责制: whoever first received it owns it until it is closed (web: a station chief).
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The owner's reply to the customer (the latest; the history keeps each one). Shown on the public
+    # status page once a solution is approved, so it never carries a name or a phone number.
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     first_contact_due: Mapped[datetime] = mapped_column(UTCDateTime)
     first_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -59,6 +64,7 @@ class Complaint(IdMixin, TimestampMixin, db.Model):
     district = relationship("District")
     owner = relationship("User", foreign_keys=[owner_id])
     received_by = relationship("User", foreign_keys=[received_by_id])
+    replied_by = relationship("User", foreign_keys=[replied_by_id])
     responsible = relationship("User", foreign_keys=[responsible_id])
     approved_by = relationship("User", foreign_keys=[approved_by_id])
     followed_up_by = relationship("User", foreign_keys=[followed_up_by_id])

@@ -4,13 +4,16 @@ No database, no Flask: every table here is tested pair by pair (tests/complaints
 The charter is "short, level, fast": a first contact within hours, a resolution within working days,
 a follow-up call after closure, and 95 % of customers satisfied (4 or 5 on a 1–5 scale).
 """
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from fieldsvc.calendar import rules as working_days
 from fieldsvc.statemachine import Machine, Move
 
 
@@ -135,7 +138,7 @@ def default_department(category: str) -> str:
 @dataclass(frozen=True)
 class Target:
     first_contact_hours: int  # calendar hours from receipt to the first contact with the customer
-    resolve_working_days: int  # working days (Mon–Fri) after the day of receipt to resolve it
+    resolve_working_days: int  # working days (the calendar's) after the day of receipt to resolve it
 
 
 DEFAULT_TARGET = Target(first_contact_hours=24, resolve_working_days=5)
@@ -161,18 +164,9 @@ def targets(overrides: dict | None = None) -> dict[Category, Target]:
     return result
 
 
-def is_working_day(day: date) -> bool:
-    """Monday to Friday (public holidays are not known here)."""
-    return day.weekday() < 5
-
-
-def add_working_days(day: date, days: int) -> date:
-    """The `days`-th working day after `day` (the day itself never counts)."""
-    while days > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            days -= 1
-    return day
+# The one definition of a working day (calendar/rules.py), re-exported for this module's callers.
+is_working_day = working_days.is_working_day
+add_working_days = working_days.add_working_days
 
 
 def first_contact_due(category: str, received_at: datetime, table: dict | None = None) -> datetime:
@@ -181,14 +175,17 @@ def first_contact_due(category: str, received_at: datetime, table: dict | None =
     return received_at + timedelta(hours=target.first_contact_hours)
 
 
-def resolve_due(category: str, received_at: datetime, zone: ZoneInfo, table: dict | None = None) -> datetime:
+def resolve_due(category: str, received_at: datetime, zone: ZoneInfo, table: dict | None = None,
+                overrides: working_days.Overrides | None = None) -> datetime:
     """The end of the Nth working day after the business day of receipt (5 by default).
 
     Received on Friday → due at the end of the next Friday; on Saturday or Sunday → also the next
-    Friday (the weekend does not count); on Monday → the next Monday.
+    Friday (the weekend does not count); on Monday → the next Monday. `overrides` are the calendar's
+    holidays and make-up working days (calendar/services.py loads them): a holiday does not count,
+    a make-up Saturday does.
     """
     target = (table or DEFAULT_TARGETS)[Category(category)]
-    day = add_working_days(received_at.astimezone(zone).date(), target.resolve_working_days)
+    day = add_working_days(received_at.astimezone(zone).date(), target.resolve_working_days, overrides)
     return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
 
 
@@ -205,6 +202,83 @@ def is_overdue(status: str, first_contact_due_at: datetime, first_contacted_at: 
     if status == Status.received and first_contacted_at is None and now > first_contact_due_at:
         return True
     return status in UNRESOLVED and now > resolve_due_at
+
+
+# --- the owner's reply to the customer (首问负责制) -----------------------------------------------------
+
+# Once a solution is approved, the public status page shows the owner's reply. A reopening withdraws the
+# approval, and with it the reply from the page until a solution is approved again.
+REPLY_PUBLIC = frozenset({Status.solution_approved, Status.resolved, Status.closed})
+REPLY_MAX = 1000
+
+# Phone numbers a reply must not carry to the public page (full-width digits and separators count too):
+# mobiles (+86 optional, spaces or dashes between digits allowed), numbers with an area code, 400/800
+# service numbers, and bare 7–8 digit local numbers (which also keeps account numbers off the page). A date
+# written 2026-11-28 or a tracking number TS-20261127-… is not a phone number.
+_SEP = r"[ \-]?"
+PHONE_PATTERNS = (
+    re.compile(rf"(?<!\d)(?:\+?86{_SEP})?1[3-9]\d(?:{_SEP}\d){{8}}(?!\d)"),
+    re.compile(rf"(?<!\d)\(?0\d{{2,3}}\)?{_SEP}\d{{3,4}}{_SEP}\d{{4}}(?!\d)"),
+    re.compile(rf"(?<!\d)[48]00{_SEP}\d{{3}}{_SEP}\d{{4}}(?!\d)"),
+    re.compile(r"(?<![\d\-])\d{7,8}(?![\d\-])"),
+    re.compile(r"(?<![\d\-])\d{3,4}[ \-]\d{4}(?![\d\-])"),  # 8888-6666; not a span of years (below)
+)
+_YEARS = re.compile(r"^(19|20|21)\d{2}[ \-](19|20|21)\d{2}$")  # 2026-2027 is a span of years
+
+
+def _phone(match: re.Match) -> bool:
+    return not _YEARS.match(match.group(0))
+
+
+# Full-width digits and separators as their ASCII letters, one for one, so a match's span in the folded
+# text is its span in the text as typed.
+_FOLD = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},"\uff0b": "+", "\uff0d": "-", "\u3000": " ", "\uff08": "(", "\uff09": ")",
+                       "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u00a0": " "})
+
+
+def _phone_spans(text: str) -> list[tuple[int, int]]:
+    folded = (text or "").translate(_FOLD)
+    return sorted((m.start(), m.end()) for p in PHONE_PATTERNS for m in p.finditer(folded) if _phone(m))
+
+
+def contains_phone(text: str) -> bool:
+    return bool(_phone_spans(text))
+
+
+def mask_phones(text: str) -> str:
+    """Every phone number in `text` as ***, the rest as typed: what the public page does to a reply that
+    slipped through."""
+    text, out, pos = text or "", [], 0
+    for start, end in _phone_spans(text):
+        if start >= pos:
+            out += [text[pos:start], "***"]
+        pos = max(pos, end)
+    return "".join(out) + text[pos:]
+
+
+def names_in(text: str, names) -> list[str]:
+    """The names (of staff, of the complainant) that `text` contains; case-insensitive, 2 letters or more."""
+    folded = unicodedata.normalize("NFKC", text or "").casefold()
+    return sorted({n for n in names if n and len(n.strip()) >= 2
+                   and unicodedata.normalize("NFKC", n.strip()).casefold() in folded})
+
+
+def reply_problems(text: str, names) -> dict[str, list[str]]:
+    """What keeps a reply off the public page: {"phone": []} and/or {"names": [the names found]}."""
+    problems: dict[str, list[str]] = {}
+    if contains_phone(text):
+        problems["phone"] = []
+    found = names_in(text, names)
+    if found:
+        problems["names"] = found
+    return problems
+
+
+def public_reply(status: str, text: str | None) -> str | None:
+    """The reply as the public status page shows it: only once a solution is approved, phones masked."""
+    if not text or status not in REPLY_PUBLIC:
+        return None
+    return mask_phones(text)
 
 
 # --- satisfaction -------------------------------------------------------------------------------------

@@ -81,6 +81,21 @@ class NoteIn(BaseSchema):
     note = fields.String(required=True, validate=length(4000, 1))
 
 
+class ReplyIn(BaseSchema):
+    """The owner's reply to the customer (shown on the public status page once a solution is approved)."""
+
+    text = fields.String(required=True, validate=length(rules.REPLY_MAX, 1))
+    version = fields.Integer()
+
+
+class HandoverIn(BaseSchema):
+    """Hand the complaint over to a named colleague who handles complaints, saying why."""
+
+    to_user_id = fields.Integer(required=True, validate=rng(1, MAX_ID))
+    note = fields.String(required=True, validate=length(4000, 1))
+    version = fields.Integer()
+
+
 class ImprovementIn(BaseSchema):
     title = fields.String(required=True, validate=length(200, 1))
     description = fields.String(required=True, validate=length(4000, 1))
@@ -113,6 +128,9 @@ class ComplaintOut(Schema):
     customer_id = fields.Integer(allow_none=True)
     owner_id = fields.Integer(allow_none=True)
     received_by_id = fields.Integer(allow_none=True)
+    reply_text = fields.String(allow_none=True)
+    replied_at = fields.DateTime(allow_none=True)
+    replied_by_id = fields.Integer(allow_none=True)
     received_at = fields.DateTime()
     first_contact_due = fields.DateTime()
     first_contacted_at = fields.DateTime(allow_none=True)

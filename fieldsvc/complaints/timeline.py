@@ -10,7 +10,7 @@ from fieldsvc.labels import label
 
 # Notes stay on the complaint page: the timeline is seen by every member of staff.
 SHOWN = ("receive", "contact", "reject_invalid", "acknowledge", "approve", "resolve", "confirm",
-         "customer_reject", "reopen", "followup", "order")
+         "customer_reject", "reopen", "followup", "order", "reply", "handover")
 
 
 def complaint_events(customer) -> list[TimelineEvent]:

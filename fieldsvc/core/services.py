@@ -1,6 +1,7 @@
 """What each role's home page shows. Figures only for what the actor may see."""
 from sqlalchemy import func, select
 
+from fieldsvc import cache
 from fieldsvc.auth import services as auth_services
 from fieldsvc.auth.models import User
 from fieldsvc.customers.models import Customer, Meter
@@ -9,8 +10,17 @@ from fieldsvc.permissions import P, can
 
 
 def home_summary(actor) -> dict:
-    from fieldsvc.home import cards_for
-    summary = {"qualifications": auth_services.expiring_qualifications(actor), "cards": cards_for(actor)}
+    """What the role's home page shows: expiring qualifications (live), the domains' cards by group and
+    the overview figures (both kept in the short-lived cache, fieldsvc/cache.py)."""
+    from fieldsvc.home import grouped_cards
+    scope = actor.district_id if actor.role == "station_chief" else None
+    return {"qualifications": auth_services.expiring_qualifications(actor),
+            "groups": grouped_cards(actor),
+            **cache.cached(f"home-figures:{actor.role}:{scope}", lambda: _figures(actor))}
+
+
+def _figures(actor) -> dict:
+    summary = {}
     if can(actor, P.customers_view):
         stmt = select(func.count(Customer.id))
         if actor.district_id and actor.role == "station_chief":
@@ -18,11 +28,11 @@ def home_summary(actor) -> dict:
         summary["customers"] = db.session.execute(stmt).scalar_one()
     if can(actor, P.meters_edit):
         rows = db.session.execute(select(Meter.status, func.count()).group_by(Meter.status)).all()
-        summary["meters"] = dict(rows)
+        summary["meters"] = {str(status): n for status, n in rows}
     if can(actor, P.staff_manage):
         rows = db.session.execute(select(User.role, func.count()).where(User.active.is_(True))
                                   .group_by(User.role)).all()
-        summary["staff"] = dict(rows)
+        summary["staff"] = {str(role): n for role, n in rows}
     return summary
 
 

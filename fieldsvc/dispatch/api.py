@@ -1,11 +1,12 @@
-"""Work orders on the JSON API (API.md): list, create (idempotent), read, assign, transition."""
+"""Work orders on the JSON API (API.md): list, create (idempotent), read, assign, transition, suggestions."""
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from fieldsvc import idempotency
 from fieldsvc.dispatch import schemas
-from fieldsvc.dispatch.services import orders
+from fieldsvc.dispatch.services import orders, suggestions
 
 blp = Blueprint("dispatch_api", __name__, url_prefix="/api/v1", description="Work orders")
 
@@ -46,6 +47,27 @@ class Assign(MethodView):
         """Assign or reassign; the assignee's role must fit the type. A stale version → 409."""
         order = orders.assign(current_user, order_id, data["assignee_id"], data["version"], data.get("note"))
         return order
+
+
+class SuggestionOut(Schema):
+    user_id = fields.Integer()
+    score = fields.Float()
+    reasons = fields.List(fields.String())
+
+
+class SuggestionList(Schema):
+    items = fields.List(fields.Nested(SuggestionOut))
+
+
+@blp.route("/work-orders/<int:order_id>/suggestions")
+class Suggestions(MethodView):
+    @blp.response(200, SuggestionList)
+    def get(self, order_id):
+        """Who to send, best first: staff whose role may do the type and whose licence is valid, ranked by
+        open jobs, distance and whether they are out today; reasons in the caller's language. Dispatchers only."""
+        ranked = suggestions.for_order(current_user, order_id)
+        return {"items": [{"user_id": r.user.id, "score": r.suggestion.score, "reasons": r.reasons}
+                          for r in ranked]}
 
 
 @blp.route("/work-orders/<int:order_id>/transition")

@@ -15,12 +15,14 @@ from fieldsvc.dispatch.models import Completion, CustodyItem, WorkOrder, WorkOrd
 from fieldsvc.dispatch.services import custody, orders
 from fieldsvc.extensions import db
 
+# Units as the store writes them (台 an instrument, 套 a kit, 根 a hose, 个 a small part, 枚 a seal): the
+# items are named in Chinese and so are their units.
 CATALOGUE = [
-    ("DET-01", "可燃气体检测仪", "tool", "pc"), ("MAN-01", "U型压力计", "tool", "pc"),
-    ("KIT-01", "维修工具包", "tool", "set"), ("HOSE-12", "燃气专用软管1.2米", "part", "pc"),
-    ("HOSE-15", "燃气专用软管1.5米", "part", "pc"), ("CLAMP-01", "软管卡箍", "part", "pc"),
-    ("VALVE-01", "灶前球阀DN15", "part", "pc"), ("TC-01", "熄火保护热电偶", "part", "pc"),
-    ("SEAL-01", "表箱铅封", "part", "pc"),
+    ("DET-01", "可燃气体检测仪", "tool", "台"), ("MAN-01", "U型压力计", "tool", "台"),
+    ("KIT-01", "维修工具包", "tool", "套"), ("HOSE-12", "燃气专用软管1.2米", "part", "根"),
+    ("HOSE-15", "燃气专用软管1.5米", "part", "根"), ("CLAMP-01", "软管卡箍", "part", "个"),
+    ("VALVE-01", "灶前球阀DN15", "part", "个"), ("TC-01", "熄火保护热电偶", "part", "个"),
+    ("SEAL-01", "表箱铅封", "part", "枚"),
 ]
 ISSUE = {"tool": 1, "part": 6}
 # (type, technician, how far it has gone, description)

@@ -100,7 +100,7 @@ class CustodyItem(IdMixin, db.Model):
     code: Mapped[str] = mapped_column(String(30), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(8))  # tool | part
-    unit: Mapped[str] = mapped_column(String(10), default="pc")
+    unit: Mapped[str] = mapped_column(String(10), default="件")
 
 
 class CustodyMove(IdMixin, db.Model):

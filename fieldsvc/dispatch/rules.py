@@ -2,12 +2,14 @@
 
 No database, no Flask: every table here is tested pair by pair.
 """
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from fieldsvc.calendar import rules as working_days
 from fieldsvc.statemachine import Machine, Move
 
 
@@ -52,6 +54,8 @@ class Priority(StrEnum):
 
 OPEN = frozenset({Status.new, Status.assigned, Status.accepted, Status.en_route, Status.on_site})
 DONE = frozenset({Status.completed, Status.closed})
+# On a technician's list: theirs and not yet done (the board's "n open", the suggestions' workload).
+ON_LIST = frozenset({Status.assigned, Status.accepted, Status.en_route, Status.on_site})
 # The chief may (re)assign until the technician is at the door; after that the job is theirs to finish.
 ASSIGNABLE = frozenset({Status.new, Status.assigned, Status.accepted, Status.en_route})
 
@@ -170,26 +174,25 @@ def end_of_day(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
 
 
-def next_working_day(day: date) -> date:
-    """The next Monday–Friday after `day` (public holidays are not known here)."""
-    day += timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+def next_working_day(day: date, overrides: working_days.Overrides | None = None) -> date:
+    """The next working day after `day`: Monday–Friday, less the calendar's holidays (`overrides`),
+    plus its make-up working days (calendar/rules.py)."""
+    return working_days.next_working_day(day, overrides)
 
 
 def due_at(order_type: str, created_at: datetime, zone: ZoneInfo, target_table: dict | None = None,
-           deadline: date | None = None) -> datetime:
+           deadline: date | None = None, overrides: working_days.Overrides | None = None) -> datetime:
     """When the order's milestone is due: created + the type's target, or the end of a given day.
 
     A rectification is due at the end of its hazard deadline; a follow-up call at the end of the next
-    working day after it was created. Any other type: a `deadline` moves it earlier, never later.
+    working day after it was created (`overrides`: the working-day calendar's holidays and make-up
+    days). Any other type: a `deadline` moves it earlier, never later.
     """
     kind = OrderType(order_type)
     target = (target_table or DEFAULT_TARGETS)[kind]
     local_day = created_at.astimezone(zone).date()
     if kind == OrderType.followup_visit and target.minutes is None:
-        return end_of_day(next_working_day(local_day), zone)
+        return end_of_day(next_working_day(local_day, overrides), zone)
     if target.minutes is None:
         day = deadline or local_day + timedelta(days=DEFAULT_RECTIFICATION_DAYS)
         return end_of_day(day, zone)
@@ -270,3 +273,125 @@ def move_allowed(item_kind: str, move_kind: str) -> bool:
 def balance_after(held: Decimal, move_kind: str, quantity: Decimal) -> Decimal:
     """The technician's holding after the move; negative means they do not hold that much."""
     return held + MOVE_SIGN[MoveKind(move_kind)] * quantity
+
+
+# --- whom to send: suggestions for the dispatcher -------------------------------------------------
+# A candidate may do the type (ROLE_TYPES) and holds a valid licence for the role's field work
+# (RULES.md §1: an expired licence blocks the work it licenses). The rest only ranks them.
+
+# Any one of these, valid on the day, licenses the role's jobs (a higher service level covers a lower).
+FIELD_LICENCES: dict[str, frozenset[str]] = {
+    "repair_tech": frozenset({"service_cert_1", "service_cert_2", "service_cert_3"}),
+    "pipe_fitter": frozenset({"service_cert_1", "service_cert_2", "service_cert_3"}),
+    "metering_tech": frozenset({"metrology_licence"}),
+}
+
+# Score weights: 100 minus what counts against, plus what counts for; higher is better.
+SCORE_BASE = 100.0
+LOAD_WEIGHT = 12.0  # per open job on their list (one more job weighs like 6 km, 3 km for an emergency)
+LOAD_CAP = 6  # beyond six open jobs the list is simply full
+DISTANCE_WEIGHT = 2.0  # per km between the technician and the job
+EMERGENCY_DISTANCE_WEIGHT = 4.0  # a leak has 30 minutes to be reached: being near counts double
+DISTANCE_CAP_KM = 25.0  # across town is across town
+ON_DUTY_BONUS = 15.0  # has moved a job today: out and working, not off shift
+# Without two GPS positions the districts stand in for the distance.
+SAME_DISTRICT_KM = 3.0
+OTHER_DISTRICT_KM = 10.0
+UNKNOWN_KM = 6.0  # nothing known: neither near nor far
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+
+
+class Nearness(StrEnum):
+    """How the distance to the job was judged."""
+
+    gps = "gps"  # the technician's last fix today and a fix taken at the customer's door: km
+    same_district = "same_district"
+    other_district = "other_district"
+    unknown = "unknown"
+
+
+Point = tuple[float, float]  # (latitude, longitude) in degrees
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    role: str
+    open_jobs: int = 0
+    on_duty: bool = False
+    position: Point | None = None  # their last GPS fix today
+    district_id: int | None = None  # where they work today (their last job's district, else their own)
+    licences: tuple[tuple[str, date | None], ...] = ()  # (qualification kind, expires_on)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the job is: a fix taken at the door on an earlier job there, and the district."""
+
+    position: Point | None = None
+    district_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    user_id: int
+    score: float
+    open_jobs: int
+    on_duty: bool
+    nearness: Nearness
+    km: float | None  # only when both positions are known
+    licence_until: date | None  # None: a licence without an expiry date
+
+
+def haversine_km(a: Point, b: Point) -> float:
+    """Great-circle distance between two (lat, lng) points in km."""
+    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def licence_valid_until(role: str, licences, today: date) -> tuple[bool, date | None]:
+    """(licensed today, until when: the latest expiry among the valid ones, None for no expiry).
+    A role outside FIELD_LICENCES needs none."""
+    kinds = FIELD_LICENCES.get(role)
+    if kinds is None:
+        return True, None
+    valid = [expires for kind, expires in licences if kind in kinds and (expires is None or expires >= today)]
+    if not valid:
+        return False, None
+    return True, None if None in valid else max(valid)
+
+
+def nearness(candidate: Candidate, site: Site) -> tuple[Nearness, float | None]:
+    if candidate.position is not None and site.position is not None:
+        return Nearness.gps, haversine_km(candidate.position, site.position)
+    if candidate.district_id is None or site.district_id is None:
+        return Nearness.unknown, None
+    return (Nearness.same_district if candidate.district_id == site.district_id else Nearness.other_district), None
+
+
+NEARNESS_KM = {Nearness.same_district: SAME_DISTRICT_KM, Nearness.other_district: OTHER_DISTRICT_KM,
+               Nearness.unknown: UNKNOWN_KM}
+
+
+def score(order_type: str, open_jobs: int, km: float, on_duty: bool) -> float:
+    """SCORE_BASE − load − distance + on duty, with the weights above (one decimal)."""
+    weight = EMERGENCY_DISTANCE_WEIGHT if order_type == OrderType.emergency else DISTANCE_WEIGHT
+    value = (SCORE_BASE - LOAD_WEIGHT * min(max(open_jobs, 0), LOAD_CAP) - weight * min(km, DISTANCE_CAP_KM)
+             + (ON_DUTY_BONUS if on_duty else 0.0))
+    return round(value, 1)
+
+
+def suggest(order_type: str, site: Site, candidates, today: date) -> list[Suggestion]:
+    """The candidates who may take the job, best first (score; then fewer jobs, nearer, lower id)."""
+    out = []
+    for c in candidates:
+        licensed, until = licence_valid_until(c.role, c.licences, today)
+        if not (may_assign(c.role, order_type) and licensed):
+            continue
+        how, km = nearness(c, site)
+        value = score(order_type, c.open_jobs, km if km is not None else NEARNESS_KM[how], c.on_duty)
+        out.append(Suggestion(c.user_id, value, c.open_jobs, c.on_duty, how,
+                              None if km is None else round(km, 1), until))
+    far = DISTANCE_CAP_KM + 1
+    return sorted(out, key=lambda s: (-s.score, s.open_jobs, s.km if s.km is not None else far, s.user_id))

@@ -20,7 +20,7 @@ def init_app(app) -> None:
     from fieldsvc.hse.services import dashboard
     home.add(app, home.HomeCard("hse.figures", "hse/_home_card.html",
                            lambda actor: dashboard.home_figures(actor, clock.today()), P.hse_view,
-                           roles=frozenset({"safety_officer", "director"}), order=11))
+                           roles=frozenset({"safety_officer", "director"}), order=11, group="hse"))
     nav.add(app, nav.NavItem("hse.index", nav._l("HSE"), "shield", P.hse_manage, order=11))
     nav.add(app, nav.NavItem("hse.report", nav._l("Report a hazard"), "shield", P.hse_report, order=90, tab=False))
     nav.add(app, nav.NavItem("hse.mine", nav._l("My safety"), "shield", P.hse_report, order=91, tab=False))

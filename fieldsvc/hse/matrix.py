@@ -49,8 +49,9 @@ def svg(cells: dict, labels: dict, link=None) -> str:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="risk-matrix" '
              f'role="img" aria-label="{escape(labels["title"])}" font-family="system-ui, sans-serif">',
              f'<title>{escape(labels["title"])}</title>',
+             # Arrows point the way the values grow: C falls from 100 at the left, L from 10 at the top.
              f'<text x="{LEFT + CELL_W * 3}" y="16" text-anchor="middle" font-size="13" fill="#57606a">'
-             f'{escape(labels["consequence"])} →</text>',
+             f'← {escape(labels["consequence"])}</text>',
              f'<text x="14" y="{TOP + CELL_H * 3.5}" text-anchor="middle" font-size="13" fill="#57606a" '
              f'transform="rotate(-90 14 {TOP + CELL_H * 3.5})">{escape(labels["likelihood"])} →</text>']
     for col, c_value in enumerate(C_VALUES):

@@ -27,8 +27,8 @@ def init_app(app) -> None:
     nav.add(app, nav.NavItem("management.vehicles_index", nav._l("Vehicles"), "car", P.vehicles_view,
                         order=73, tab=False))
     home.add(app, home.HomeCard("management.acks", "management/_home_acks.html", acks.pending_count,
-                           P.policies_view, order=5))
+                           P.policies_view, order=5, group="office"))
     home.add(app, home.HomeCard("management.driver", "management/_home_driver.html", vehicles.driver_card,
-                           P.vehicle_log, order=12))
+                           P.vehicle_log, order=12, group="office"))
     home.add(app, home.HomeCard("management.vehicles_overdue", "management/_home_vehicles.html", vehicles.overdue_card,
-                           P.vehicles_manage, order=40))
+                           P.vehicles_manage, order=40, group="office"))

@@ -22,7 +22,9 @@ GROUPS = {
     "check_result": {"compliant": _l("Compliant"), "findings": _l("Findings")},
     "plan_kind": {"safety": _l("Annual safety work plan"),
                   "technical": _l("Technical, quality, metering and equipment plan")},
-    "plan_status": {"draft": _l("Draft"), "submitted": _l("Submitted for approval"), "approved": _l("Approved")},
+    # Not `plan_status`: that group is the inspections plan's (done / due / overdue).
+    "annual_plan_status": {"draft": _l("Draft"), "submitted": _l("Submitted for approval"),
+                           "approved": _l("Approved")},
     "plan_action": {"submit": _l("Submit for approval"), "return": _l("Return to the author"),
                     "approve": _l("Approve")},
     "plan_section": {

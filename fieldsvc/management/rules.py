@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from fieldsvc.statemachine import Machine, Move
+
 # --- policies and procedures (制度) ----------------------------------------------------------------
 
 
@@ -20,17 +22,13 @@ class PolicyStatus(StrEnum):
 
 
 class By(StrEnum):
-    """Who makes a move: the document's owner (policies_manage) or the director (policies_approve)."""
+    """Who makes a move (the services decide who that is): the author of a policy or plan
+    (policies_manage / plans_manage, their own record), the director (policies_approve / plans_approve),
+    or whoever handles incidents (incidents_manage)."""
 
     owner = "owner"
     director = "director"
-
-
-@dataclass(frozen=True)
-class Move:
-    action: str
-    by: By
-    needs_reason: bool = False
+    manager = "manager"
 
 
 S = PolicyStatus
@@ -45,16 +43,14 @@ POLICY_TRANSITIONS: dict[tuple[str, str], Move] = {
     (S.approved, S.withdrawn): Move("abandon", By.director, needs_reason=True),
     (S.in_force, S.withdrawn): Move("withdraw", By.director, needs_reason=True),
 }
+POLICY_MACHINE = Machine(POLICY_TRANSITIONS)
 POLICY_OPEN = frozenset({S.draft, S.submitted, S.approved})  # a version still on its way
 POLICY_EDITABLE = frozenset({S.draft})  # text, dates and the PDF change only in draft
 
 
 def policy_move(current: str, target: str) -> Move | None:
-    return POLICY_TRANSITIONS.get((current, target))
-
-
-def policy_next_states(current: str) -> list[str]:
-    return [to for (frm, to) in POLICY_TRANSITIONS if frm == current]
+    """The move from → to, or None when the change is illegal."""
+    return POLICY_MACHINE.move(current, target)
 
 
 @dataclass(frozen=True)
@@ -138,6 +134,7 @@ PLAN_TRANSITIONS: dict[tuple[str, str], Move] = {
     (P_.submitted, P_.draft): Move("return", By.director, needs_reason=True),
     (P_.submitted, P_.approved): Move("approve", By.director),
 }
+PLAN_MACHINE = Machine(PLAN_TRANSITIONS)
 
 PLAN_KINDS = ("safety", "technical")
 # The sections of each kind of plan (and of its summary).
@@ -149,7 +146,7 @@ PLAN_AUTHOR_ROLES = {"safety": "safety_officer", "technical": "metering_head"}
 
 
 def plan_move(current: str, target: str) -> Move | None:
-    return PLAN_TRANSITIONS.get((current, target))
+    return PLAN_MACHINE.move(current, target)
 
 
 def plan_blockers(current: str, target: str, items: int, reason: str | None = None) -> list[str]:
@@ -200,11 +197,17 @@ class IncidentStatus(StrEnum):
 
 
 I = IncidentStatus  # noqa: E741 - the table below reads better with a short name
-INCIDENT_TRANSITIONS: dict[tuple[str, str], str] = {
-    (I.open, I.analysed): "analyse",
-    (I.analysed, I.open): "reopen",
-    (I.analysed, I.closed): "close",
+# Every move is the incident handler's; the guards (incident_blockers) say what each one needs.
+INCIDENT_TRANSITIONS: dict[tuple[str, str], Move] = {
+    (I.open, I.analysed): Move("analyse", By.manager),
+    (I.analysed, I.open): Move("reopen", By.manager),
+    (I.analysed, I.closed): Move("close", By.manager),
 }
+INCIDENT_MACHINE = Machine(INCIDENT_TRANSITIONS)
+
+
+def incident_move(current: str, target: str) -> Move | None:
+    return INCIDENT_MACHINE.move(current, target)
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ class IncidentFacts:
 
 
 def incident_blockers(current: str, target: str, facts: IncidentFacts) -> list[str]:
-    if (current, target) not in INCIDENT_TRANSITIONS:
+    if incident_move(current, target) is None:
         return ["illegal"]
     problems = []
     if target == I.analysed:

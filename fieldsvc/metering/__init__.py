@@ -19,5 +19,6 @@ def init_app(app) -> None:
     from fieldsvc.metering.services import home
     home_cards.add(app, home_cards.HomeCard("metering.summary", "metering/_home_summary.html",
                                        lambda actor: home.summary(actor) or None,
-                                       roles=frozenset({"metering_head", "metering_tech", "director"}), order=15))
+                                       roles=frozenset({"metering_head", "metering_tech", "director"}), order=15,
+                                       group="safety"))
     nav.add(app, nav.NavItem("metering.index", nav._l("Metering"), "lab", P.meter_tests_view, order=40))

@@ -9,7 +9,10 @@ def plain(value, places: int | None = None) -> str:
     """A Decimal without exponent or trailing zeros (10, 0.016, 2.5), or with fixed places."""
     if value is None:
         return ""
-    d = Decimal(value)
+    try:
+        d = Decimal(value)
+    except (ArithmeticError, TypeError, ValueError):  # not a number (an old free-text result): as it is
+        return str(value)
     if places is not None:
         return f"{d:.{places}f}"
     text = f"{d:f}"

@@ -33,7 +33,7 @@ def init_app(app) -> None:
     home.add(app, home.HomeCard("readings.reader", "readings/_home_reader.html", routes.reader_today,
                            P.routes_work, order=10))
     home.add(app, home.HomeCard("readings.review", "readings/_home_review.html", review.counts,
-                           P.readings_review, roles=frozenset({"station_chief"}), order=30))
+                           P.readings_review, roles=frozenset({"station_chief"}), order=30, group="sales"))
 
 
 def _register_sync() -> None:

@@ -33,7 +33,8 @@ ROUTE_SIZE = {"small": 30, "city": 300}
 MONTHS = {"small": 12, "city": 18}
 BATCH = 5000
 SEASON = [1.6, 1.5, 1.2, 1.0, 0.8, 0.7, 0.6, 0.6, 0.7, 0.9, 1.2, 1.5]  # Jan … Dec, heating in winter
-UNPAID_SHARE = 0.08  # bills of the last months left unpaid: the arrears list shows every stage
+UNPAID_SHARE = 0.04  # bills of the last three months left unpaid: the arrears list shows every stage
+EARLY_PAYERS = 0.45  # bills not yet due that are paid already
 
 
 def seed_demo(rnd: random.Random, today: date, size: str) -> dict:
@@ -149,10 +150,17 @@ def _bill(rnd, ids, bills, lines, tariff, reading_id, meter_id, customer_id, cat
     issued = end + timedelta(days=2)
     due = rules.due_date(issued)
     amount = rules.total(priced)
-    # Bills are paid a few days before they fall due, except the ones not yet due and a share of the last
-    # three months' (overdue, or past the 30 days after which a notice is served).
+    # As a city pays: bills fall due 15 days after issue and most are paid in the days before; a bill not
+    # yet due is paid already by a share of early payers; a share of the last three months' bills is left
+    # unpaid (overdue, past the 30 days after which a notice is served, or further), so each arrears stage
+    # holds a few real cases instead of every customer on a route owing money (issue #22 item 8).
     recent = due >= today - timedelta(days=100)
-    paid = due < today - timedelta(days=20) and not (recent and rnd.random() < UNPAID_SHARE)
+    if due >= today:
+        paid = issued < today and rnd.random() < EARLY_PAYERS
+        paid_on = issued + timedelta(days=rnd.randrange(0, max(1, (today - issued).days)))
+    else:
+        paid = not (recent and rnd.random() < UNPAID_SHARE)
+        paid_on = max(issued, due - timedelta(days=rnd.randrange(0, 10)))
     bid = ids[Bill]
     ids[Bill] += 1
     bills.append(dict(id=bid, customer_id=customer_id, meter_id=meter_id, reading_id=reading_id, tariff_id=tariff.id,
@@ -160,7 +168,7 @@ def _bill(rnd, ids, bills, lines, tariff, reading_id, meter_id, customer_id, cat
                       volume_m3=volume, amount=amount, issued_on=issued, due_on=due,
                       paid_amount=amount if paid else Decimal("0.00"), fee_accrued=Decimal("0.00"),
                       fee_paid=Decimal("0.00"), status="paid" if paid else "open",
-                      paid_on=due - timedelta(days=rnd.randrange(0, 10)) if paid else None))
+                      paid_on=paid_on if paid else None))
     for seq, line in enumerate(priced, start=1):
         lines.append(dict(id=ids[BillLine], bill_id=bid, seq=seq, cycle_start=line.cycle_start, tier=line.tier,
                           volume_m3=line.volume_m3, price=line.price, amount=line.amount, customer_id=customer_id))

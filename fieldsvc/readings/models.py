@@ -176,7 +176,9 @@ class Bill(IdMixin, TimestampMixin, db.Model):
     __table_args__ = (Index("ix_bills_customer_status", "customer_id", "status"),
                       Index("ix_bills_customer_latest", "customer_id", "id"),
                       # reports: 回收率 of bills due in a period (covering: no bill row is read)
-                      Index("ix_bills_due_on", "due_on", "customer_id", "amount", "paid_amount"))
+                      Index("ix_bills_due_on", "due_on", "customer_id", "amount", "paid_amount"),
+                      # reports: gas sold, bills issued in a period (covering: reports/sales.py reads no bill row)
+                      Index("ix_bills_issued_on", "issued_on", "category", "customer_id", "volume_m3", "amount"))
 
     @property
     def principal_due(self) -> Decimal:

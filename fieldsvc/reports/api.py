@@ -102,6 +102,66 @@ class Qualifications(Schema):
     days = fields.Integer()
 
 
+def _m3(description: str = ""):
+    return fields.Decimal(as_string=False, metadata={"description": description} if description else {})
+
+
+class ByCategory(Schema):
+    residential = _m3()
+    commercial = _m3()
+    industrial = _m3()
+    total = _m3()
+
+
+class Tiers(Schema):
+    class Meta:
+        include = {"1": _m3("Tier 1"), "2": _m3("Tier 2"), "3": _m3("Tier 3")}
+
+
+class CardReversed(Schema):
+    count = fields.Integer()
+    m3 = _m3()
+    amount = _m3()
+
+
+class YearToDate(Schema):
+    year = fields.Integer()
+    to = fields.Date(metadata={"description": "The last day counted (the period's end, or today while it runs)"})
+    m3 = _m3("Billed + IC-card m³ from 1 January to `to`")
+    last_year_to = fields.Date()
+    last_year_m3 = _m3("The same, a year earlier")
+    change_pct = fields.Decimal(as_string=False, allow_none=True)
+
+
+class Sales(Schema):
+    billed_m3 = fields.Nested(ByCategory, metadata={"description": "m³ of the bills issued in the period"})
+    billed_amount = fields.Nested(ByCategory, metadata={"description": "yuan of the bills issued in the period"})
+    bills = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "Bills, by category"})
+    tiers_m3 = fields.Nested(Tiers, metadata={"description": "Residential bills' m³ by tier (阶梯)"})
+    tiers_amount = fields.Nested(Tiers, metadata={"description": "Residential bills' yuan by tier"})
+    card_m3 = _m3("IC-card purchases confirmed in the period, net of reversals")
+    card_amount = _m3("… their amount due, yuan")
+    card_sales = fields.Integer()
+    card_reversed = fields.Nested(CardReversed, metadata={"description": "Confirmed in the period, reversed since"})
+    total_m3 = _m3("billed_m3.total + card_m3")
+    ytd = fields.Nested(YearToDate)
+
+
+class ComplaintCounts(Schema):
+    received = fields.Integer(metadata={"description": "Received in the period"})
+    closed = fields.Integer(metadata={"description": "Closed in the period"})
+    on_time = fields.Integer(metadata={"description": "Received in the period, every clock met"})
+    late = fields.Integer(metadata={"description": "Received in the period, a clock missed or overdue"})
+    running = fields.Integer(metadata={"description": "Received in the period, clocks still running in time"})
+    on_time_rate = fields.Decimal(as_string=False, allow_none=True,
+                                  metadata={"description": "on_time / (on_time + late), %"})
+
+
+class Complaints(ComplaintCounts):
+    by_category = fields.Dict(keys=fields.String(), values=fields.Nested(ComplaintCounts))
+    by_channel = fields.Dict(keys=fields.String(), values=fields.Nested(ComplaintCounts))
+
+
 class KpiOut(Schema):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
@@ -117,6 +177,8 @@ class KpiOut(Schema):
     satisfaction = fields.Nested(Satisfaction)
     hse = fields.Nested(Hse)
     qualifications = fields.Nested(Qualifications)
+    sales = fields.Nested(Sales)
+    complaints = fields.Nested(Complaints)
 
 
 @blp.route("/reports/kpis")

@@ -90,3 +90,77 @@ def trend(months: list[tuple[int, int]], district_id: int | None, known: dict | 
                 "readings": {"stops": kept[k]["stops"], "read": kept[k]["read"],
                              "rate": queries.rate(kept[k]["read"], kept[k]["stops"])}}
             for k in keys.values()}
+
+
+# --- gas sold per month (reports.sales): the sales trend and the year to date ---------------------------
+#
+# The same rule as the trend above, in its own figure set: closed months kept for the TTL, the running
+# month (and any later one) always live. Payload: decimal strings, so volumes and yuan read back exactly.
+
+SALES = "sales"
+SALES_VERSION = 1
+SALES_FIELDS = ("billed_m3", "billed_amount", "card_m3", "card_amount")
+
+
+def sales_months(months: list[tuple[int, int]], district_id: int | None,
+                 known: dict | None = None) -> dict[str, dict]:
+    """reports.sales.month_sums of each month (oldest first), closed months from the cache when fresh.
+    `known`: months the caller has already summed (the dashboard's period when it is one whole month),
+    used as they are. Costs one SELECT of the kept months and, for the months missing or running, one
+    statement and one upsert. → {"2026-11": {"billed_m3", "billed_amount", "card_m3", "card_amount"}}"""
+    from decimal import Decimal
+
+    from fieldsvc.reports import sales
+    keys = {(y, m): queries.month_key(y, m) for y, m in months}
+    today = clock.today()
+    ttl = seconds()
+    closed_keys = [k for (y, m), k in keys.items() if closed(y, m, today)]
+    kept = {}
+    if closed_keys and ttl > 0:
+        stmt = (select(FigureCache.month, FigureCache.payload)
+                .where(FigureCache.figure_set == SALES, FigureCache.version == SALES_VERSION,
+                       FigureCache.district_id == (district_id or 0), FigureCache.month.in_(closed_keys),
+                       FigureCache.computed_at >= utcnow() - timedelta(seconds=ttl)))
+        kept = {k: {f: Decimal(v[f]) for f in SALES_FIELDS} for k, v in db.session.execute(stmt).all()}
+    kept.update(known or {})
+    missing = [ym for ym, k in keys.items() if k not in kept]
+    if missing:
+        fresh = sales.month_sums(missing, district_id)
+        now = utcnow()
+        rows = [{"figure_set": SALES, "version": SALES_VERSION, "month": k, "district_id": district_id or 0,
+                 "payload": {f: str(v[f]) for f in SALES_FIELDS}, "computed_at": now}
+                for k, v in fresh.items() if k in closed_keys]
+        if rows and ttl > 0:
+            _upsert(rows)
+        kept.update(fresh)
+    return {k: kept[k] for k in keys.values()}
+
+
+def _same_day_last_year(day: date) -> date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else date(day.year - 1, 2, 28)
+
+
+def sales_year_to_date(end: date, district_id: int | None) -> dict:
+    """Gas sold (billed + IC card, m³) from 1 January to `end`, against 1 January to the same day a year
+    earlier; a period still running counts to today (against the same days a year earlier). Whole months
+    come from `sales_months` (closed ones kept); a day inside a month adds that month's days up to it,
+    and a year earlier, with one more statement.
+    → {"year", "to", "m3", "last_year_to", "last_year_m3", "change_pct"}"""
+    from decimal import Decimal
+
+    from fieldsvc.reports import sales
+    end = queries.as_of(end)
+    last_day = _same_day_last_year(end)
+    whole = end == queries.month_end(end.year, end.month)
+    upto = end.month if whole else end.month - 1
+    months = sales_months([(y, m) for y in (end.year - 1, end.year) for m in range(1, upto + 1)], district_id)
+    this = sum((sales.total_m3(months[queries.month_key(end.year, m)]) for m in range(1, upto + 1)), Decimal(0))
+    before = sum((sales.total_m3(months[queries.month_key(end.year - 1, m)]) for m in range(1, upto + 1)),
+                 Decimal(0))
+    if not whole:
+        last_year, this_year = sales.sums([(last_day.replace(day=1), last_day), (end.replace(day=1), end)],
+                                          district_id)
+        this += sales.total_m3(this_year)
+        before += sales.total_m3(last_year)
+    return {"year": end.year, "to": end, "m3": this, "last_year_to": last_day, "last_year_m3": before,
+            "change_pct": sales.change_pct(this, before)}

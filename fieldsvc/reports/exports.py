@@ -64,6 +64,77 @@ def lines(figures: dict) -> list[Line]:
         Line("staff.expired", "人员资质", "资质已过期", _l("Qualifications expired"), f["qualifications"]["expired"]),
         Line("staff.expiring", "人员资质", "资质即将到期", _l("Qualifications expiring"), f["qualifications"]["expiring"]),
     ]
+    if "sales" in f:
+        after = next(i for i, line in enumerate(out) if line.key == "arrears.rate") + 1
+        out[after:after] = sales_lines(f["sales"])  # gas sold next to readings and payments
+    if "complaints" in f:
+        out.extend(complaint_lines(f["complaints"]))
+    return out
+
+
+CATEGORY_ZH = {"residential": "民用户", "commercial": "商业用户", "industrial": "工业福利用户"}
+TIER_ZH = {"1": "第一阶梯", "2": "第二阶梯", "3": "第三阶梯"}
+
+
+def sales_lines(s: dict) -> list[Line]:
+    """气量销售 (reports.sales): billed by category and tier, IC card net of reversals, the year to date
+    and the districts."""
+    sec = "气量销售"
+    out = []
+    for c in (*CATEGORY_ZH, "total"):
+        zh = CATEGORY_ZH.get(c, "合计")
+        text = label(c, "category") if c != "total" else _l("Total")
+        out += [Line(f"sales.billed_m3.{c}", sec, f"抄表售气量 · {zh}（m³）", _l("Billed m³ · %(what)s", what=text),
+                     s["billed_m3"][c]),
+                Line(f"sales.billed_amount.{c}", sec, f"抄表售气金额 · {zh}（元）",
+                     _l("Billed yuan · %(what)s", what=text), s["billed_amount"][c])]
+    for t, zh in TIER_ZH.items():
+        out.append(Line(f"sales.tiers_m3.{t}", sec, f"居民{zh}气量（m³）", _l("Residential tier %(n)s m³", n=t),
+                        s["tiers_m3"].get(t)))
+    out += [
+        Line("sales.card_m3", sec, "IC卡售气量（m³）", _l("IC-card m³ (net of reversals)"), s["card_m3"]),
+        Line("sales.card_amount", sec, "IC卡售气金额（元）", _l("IC-card yuan (net of reversals)"), s["card_amount"]),
+        Line("sales.card_sales", sec, "IC卡售气笔数", _l("IC-card sales"), s["card_sales"]),
+        Line("sales.card_reversed.count", sec, "冲正笔数", _l("IC-card reversals"), s["card_reversed"]["count"]),
+        Line("sales.card_reversed.m3", sec, "冲正气量（m³）", _l("IC-card m³ reversed"), s["card_reversed"]["m3"]),
+        Line("sales.total_m3", sec, "售气总量（m³）", _l("Gas sold, m³ (billed + IC card)"), s["total_m3"]),
+    ]
+    if "ytd" in s:
+        y = s["ytd"]
+        out += [Line("sales.ytd.m3", sec, f"本年累计售气量（m³，截至{y['to'].isoformat()}）",
+                     _l("Year to date m³ (to %(day)s)", day=y["to"].isoformat()), y["m3"]),
+                Line("sales.ytd.last_year_m3", sec, f"上年同期累计（m³，截至{y['last_year_to'].isoformat()}）",
+                     _l("Same period last year m³ (to %(day)s)", day=y["last_year_to"].isoformat()), y["last_year_m3"]),
+                Line("sales.ytd.change_pct", sec, "同比增减", _l("Change on last year"), y["change_pct"], "%")]
+    for d in s["by_district"]:
+        out += [Line(f"sales.district.{d['id']}.m3", sec, f"{d['name']} · 售气量（m³）",
+                     _l("%(district)s · m³ sold", district=d["name"]), d["total_m3"]),
+                Line(f"sales.district.{d['id']}.amount", sec, f"{d['name']} · 售气金额（元）",
+                     _l("%(district)s · yuan billed and sold", district=d["name"]),
+                     d["billed_amount"] + d["card_amount"])]
+    return out
+
+
+def complaint_lines(c: dict) -> list[Line]:
+    """投诉 (reports.complaints): received, closed, on time against the clocks; by category and channel
+    (those with anything in the period)."""
+    sec = "投诉"
+    out = [Line("complaints.received", sec, "受理投诉", _l("Complaints received"), c["received"]),
+           Line("complaints.closed", sec, "办结投诉", _l("Complaints closed"), c["closed"]),
+           Line("complaints.on_time", sec, "时限内处理", _l("Complaints on time"), c["on_time"]),
+           Line("complaints.late", sec, "超时处理", _l("Complaints late"), c["late"]),
+           Line("complaints.on_time_rate", sec, "时限达标率", _l("Complaints on-time rate"), c["on_time_rate"], "%")]
+    for group, key, zh in (("complaint_category", "by_category", "类别"), ("complaint_channel", "by_channel", "渠道")):
+        for code, v in c[key].items():
+            if not (v["received"] or v["closed"]):
+                continue
+            word = label(code, group)
+            out += [Line(f"complaints.{key}.{code}.received", sec, f"{zh} · {word} · 受理", _l("%(what)s · received", what=word),
+                         v["received"]),
+                    Line(f"complaints.{key}.{code}.closed", sec, f"{zh} · {word} · 办结", _l("%(what)s · closed", what=word),
+                         v["closed"]),
+                    Line(f"complaints.{key}.{code}.on_time_rate", sec, f"{zh} · {word} · 时限达标率",
+                         _l("%(what)s · on-time rate", what=word), v["on_time_rate"], "%")]
     return out
 
 
@@ -82,6 +153,32 @@ def xlsx(report: dict, district_name: str | None) -> bytes:
     book.width(1, 28)
     book.width(2, 12)
     book.width(3, 36)
+    return book.bytes()
+
+
+SOURCE_TEXT = {"bills": _l("Bills"), "card": _l("IC card"), "card_reversed": _l("IC card, reversed")}
+
+
+def sales_xlsx(export: dict, district_name: str | None) -> bytes:
+    """The statistician's gas-sold workbook: the period's totals (the KPI API's figures) on top, then one
+    row per month, district, source, category and tier (m³ and yuan as numbers), ready to pivot."""
+    p, s = export["period"], export["figures"]
+    book = Xlsx(str(_l("Gas sold")))
+    book.row([str(_l("Gas sold")), f"{p.start.isoformat()} – {p.end.isoformat()}",
+              district_name or str(_l("All districts"))], bold=True)
+    book.blank()
+    book.row(["key", str(_l("Figure")), str(_l("Value"))], bold=True)
+    for line in sales_lines(s):
+        value = line.value
+        book.row([line.key, str(line.text), value if value is None or isinstance(value, int) else float(value)])
+    book.blank()
+    book.row([str(_l("Month")), str(_l("District")), str(_l("Source")), str(_l("Category")), str(_l("Tier")),
+              str(_l("Lines")), "m³", str(_l("yuan")), "source", "category"], bold=True, fill="FFEEF1F5")
+    for r in export["rows"]:  # the codes last, for formulas and pivots that must not depend on the language
+        book.row([r["month"], r["district"], str(SOURCE_TEXT[r["source"]]), label(r["category"], "category"),
+                  r["tier"], r["lines"], float(r["m3"]), float(r["amount"]), r["source"], r["category"]])
+    for column, width in ((1, 24), (2, 34), (3, 18), (4, 14)):
+        book.width(column, width)
     return book.bytes()
 
 

@@ -400,11 +400,26 @@ def qualifications(start: date, end: date, district_id: int | None) -> dict:
     return {"expired": expired, "expiring": expiring, "days": QUALIFICATION_WARNING_DAYS}
 
 
+# --- gas sold and complaint numbers (their own modules, which build on the helpers above) --------------
+
+def gas_sold(start: date, end: date, district_id: int | None) -> dict:
+    """reports.sales.period, with the year to date of the period's end (`ytd`, reports.cache: closed
+    months kept, so the dashboard does not add up two years of bills on every view)."""
+    from fieldsvc.reports import cache, sales
+    return {**sales.period(start, end, district_id), "ytd": cache.sales_year_to_date(end, district_id)}
+
+
+def complaint_numbers(start: date, end: date, district_id: int | None) -> dict:
+    """reports.complaints.numbers: received, closed, on time against the complaint clocks."""
+    from fieldsvc.reports import complaints
+    return complaints.numbers(start, end, district_id)
+
+
 FIGURES = {
     "orders": orders, "compliance": compliance, "emergency": emergency_arrival,
     "readings": reading_completion, "arrears": arrears_recovery, "inspections": inspection_coverage,
     "hazards": household_hazards, "metering": metering, "satisfaction": satisfaction, "hse": hse,
-    "qualifications": qualifications,
+    "qualifications": qualifications, "sales": gas_sold, "complaints": complaint_numbers,
 }
 
 

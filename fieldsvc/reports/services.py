@@ -1,5 +1,6 @@
 """Use cases of the reports domain: who may see which district, the period asked for, and the
-dashboard / KPI / monthly-report figures, all from `queries` (read-only: nothing here writes)."""
+dashboard / KPI / monthly-report figures, all from `queries` (read-only: only `cache` keeps closed
+months' figures)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -8,7 +9,7 @@ from flask_babel import gettext as _
 from fieldsvc import clock, schemas
 from fieldsvc.errors import Invalid, NotAllowed
 from fieldsvc.permissions import P, Role, require
-from fieldsvc.reports import cache, queries
+from fieldsvc.reports import cache, queries, sales
 
 MAX_DAYS = 366
 TREND_MONTHS = 12
@@ -94,8 +95,9 @@ def dashboard(actor, p: Period, district_id: int | None) -> dict:
     for the whole company, the district comparison; `any_district`: whether the actor may choose another
     district. A fixed number of queries."""
     district_id = scope(actor, district_id)
-    figures = queries.all_figures(p.start, p.end, district_id)
+    figures_ = queries.all_figures(p.start, p.end, district_id)
     months = last_months(p.end.year, p.end.month)
+    sold = cache.sales_months(months, district_id, _sold_known(p, figures_["sales"]))
     today = None
     if own_district_only(actor):
         day = clock.today()
@@ -105,12 +107,21 @@ def dashboard(actor, p: Period, district_id: int | None) -> dict:
     known = None
     if p == month_bounds(p.end.year, p.end.month):  # a whole month: its trend figures are the period's
         known = {queries.month_key(p.end.year, p.end.month): {
-            "orders": figures["orders"]["total"], "stops": figures["readings"]["stops"],
-            "read": figures["readings"]["read"]}}
+            "orders": figures_["orders"]["total"], "stops": figures_["readings"]["stops"],
+            "read": figures_["readings"]["read"]}}
     return {"period": p, "district_id": district_id, "any_district": not own_district_only(actor),
-            "figures": figures, "today": today,
-            "trend": cache.trend(months, district_id, known),
+            "figures": figures_, "today": today,
+            "trend": cache.trend(months, district_id, known), "sales_trend": sold,
             "districts": queries.districts_comparison(p.start, p.end) if district_id is None else None}
+
+
+def _sold_known(p: Period, s: dict) -> dict | None:
+    """The period's gas sold as one month of the sales trend, when the period is that whole month."""
+    if p != month_bounds(p.end.year, p.end.month):
+        return None
+    return {queries.month_key(p.end.year, p.end.month): {
+        "billed_m3": s["billed_m3"]["total"], "billed_amount": s["billed_amount"]["total"],
+        "card_m3": s["card_m3"], "card_amount": s["card_amount"]}}
 
 
 def monthly(actor, year: int, month: int, district_id: int | None) -> dict:
@@ -121,3 +132,11 @@ def monthly(actor, year: int, month: int, district_id: int | None) -> dict:
     return {"period": p, "key": f"{year:04d}-{month:02d}", "district_id": district_id,
             "any_district": not own_district_only(actor),
             "figures": queries.all_figures(p.start, p.end, district_id)}
+
+
+def sales_export(actor, p: Period, district_id: int | None) -> dict:
+    """The statistician's export of gas sold: the period's figures and the long table (reports.sales.detail)
+    for the district the actor may see."""
+    district_id = scope(actor, district_id)
+    return {"period": p, "district_id": district_id, "figures": sales.period(p.start, p.end, district_id),
+            "rows": sales.detail(p.start, p.end, district_id)}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from fieldsvc import idempotency
 from fieldsvc.errors import Conflict, DomainError, Invalid
@@ -31,6 +32,11 @@ def register_kind(name: str, schema: type[Schema], create: Callable, idempotency
     KINDS[name] = Kind(schema, create, idempotency_kind or name)
 
 
+def integrity_message() -> str:
+    """The words fieldsvc.errors.handle_integrity answers a whole request with (one catalogue entry)."""
+    return _("This conflicts with a record already stored (for example the same number twice). Reload and try again.")
+
+
 def apply_item(actor, item: dict) -> dict:
     """One queued record → {"client_id", "status", "id"} or {"client_id", "status", "errors"|"error"}."""
     client_id = item.get("client_id")
@@ -47,10 +53,20 @@ def apply_item(actor, item: dict) -> dict:
         record_id, created = idempotency.create_once(actor, kind.idempotency_kind, client_id, data,
                                                      lambda: kind.create(actor, data))
         savepoint.commit()
+    except Conflict as exc:
+        # Before Invalid: a Duplicate (a unique key taken) is both, and is a conflict with what is stored
+        # (409 {"error"}, as the single-record API answers), not a bad field the phone could correct.
+        savepoint.rollback()
+        return {"client_id": client_id, "status": 409, "error": exc.message}
+    except IntegrityError:
+        # A unique key taken by someone else between the service's check and this item's insert: this item
+        # only is a conflict; the savepoint keeps the others (the whole request is not a 409).
+        savepoint.rollback()
+        return {"client_id": client_id, "status": 409, "error": integrity_message()}
     except Invalid as exc:
         savepoint.rollback()
         return {"client_id": client_id, "status": 422, "errors": exc.errors}
-    except (Conflict, DomainError) as exc:
+    except DomainError as exc:
         savepoint.rollback()
         return {"client_id": client_id, "status": exc.status, "error": exc.message}
     return {"client_id": client_id, "status": 201 if created else 200, "id": record_id}

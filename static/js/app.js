@@ -69,18 +69,44 @@
   window.addEventListener("pageshow", showAsOf);
   window.addEventListener("online", showAsOf);
   window.addEventListener("offline", showAsOf);
+  // A form kept on the phone brought the user back here (the next stop, the job): say it waits to be sent.
+  if (window.location.hash === "#saved-offline") {
+    var saved = document.getElementById("saved-offline");
+    if (saved) { saved.hidden = false; }
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  // A job's page from the phone's copy still offers the move just kept in the outbox: offer the one after it
+  // instead (rendered hidden by the server at the version the kept move will leave). Moves of one order are
+  // sent in the order they were made, so both arrive.
+  function showKeptMoves(queued) {
+    var forms = document.querySelectorAll("form.wo-move");
+    if (!forms.length) { return; }
+    var action = forms[0].action, last = null;
+    queued.forEach(function (item) { if (item.action === action && item.state === "pending" && item.to) { last = item.to; } });
+    if (!last) { return; }
+    Array.prototype.forEach.call(forms, function (form) {
+      var after = form.getAttribute("data-offline-after");
+      var shown = after === last;
+      form.hidden = !shown;
+      var wrap = form.closest("details.wo-reject");
+      if (wrap) { wrap.hidden = true; }
+    });
+  }
   // Send what waits in the outbox whenever the app opens or the signal returns; show how much waits.
   if ("serviceWorker" in navigator) {
     var waiting = 0;  // forms that wait to be sent (not those waiting for the user: conflicts, refusals)
+    var settling = [];  // who waits for the end of the next flush
     navigator.serviceWorker.addEventListener("message", function (event) {
       if (!event.data || event.data.type !== "outbox") { return; }
       waiting = event.data.pending || 0;
+      if (event.data.flushed) { settling.splice(0).forEach(function (resolve) { resolve(event.data); }); }
       var banner = document.getElementById("outbox-banner");
       if (banner) {
         banner.hidden = !event.data.count;
         banner.querySelector("[data-count]").textContent = event.data.count;
       }
-      document.dispatchEvent(new CustomEvent("outbox-changed"));
+      showKeptMoves(event.data.queued || []);
+      document.dispatchEvent(new CustomEvent("outbox-changed", { detail: event.data }));
     });
     var ask = function (message) {
       navigator.serviceWorker.ready.then(function (reg) { if (reg.active) { reg.active.postMessage(message); } });
@@ -103,7 +129,14 @@
       });
       if (links.length) { ask({ type: "precache", urls: links }); }
     });
-    window.fieldsvcOutbox = { flush: function () { ask("flush"); }, count: function () { ask("count"); } };
+    window.fieldsvcOutbox = {
+      flush: function () { ask("flush"); },
+      count: function () { ask("count"); },
+      // Send what waits and resolve, once that try is over, with {count, pending}: the outbox is idle.
+      settled: function () {
+        return new Promise(function (resolve) { settling.push(resolve); ask("flush"); });
+      }
+    };
   }
   // Ask before a destructive or irreversible action.
   document.addEventListener("submit", function (event) {

@@ -18,6 +18,15 @@
     c = Math.abs(c);
     return sign + "¥" + Math.floor(c / 100) + "." + ("0" + (c % 100)).slice(-2);
   }
+  // Cash at the counter, as rules.check_payment / change_due: {short: true, cents: what is missing} or
+  // {short: false, cents: the change}; null when the amount given is not money.
+  function change(due, given) {
+    if (given === null) { return null; }
+    return given < due ? {short: true, cents: due - given} : {short: false, cents: given - due};
+  }
+  // The same figures for the shared test vectors (tests/vectors, tests/browser/test_js_vectors.py).
+  window.fieldsvc = window.fieldsvc || {};
+  window.fieldsvc.cardsales = {cents: cents, yuan: yuan, change: change};
 
   function postJSON(url, body) {
     return fetch(url, {
@@ -88,11 +97,11 @@
       paid.closest(".field").hidden = method !== "cash";
       var ref = payForm.querySelector("[data-ref]");
       ref.closest(".field").hidden = method === "cash" && !ref.value && !ref.getAttribute("aria-invalid");
-      if (method !== "cash" || given === null) { changeLine.hidden = true; return; }
+      var c = change(due, given);
+      if (method !== "cash" || c === null) { changeLine.hidden = true; return; }
       changeLine.hidden = false;
-      changeLine.textContent = given < due ? changeLine.getAttribute("data-short-word") + " " + yuan(due - given)
-        : changeLine.getAttribute("data-change-word") + " " + yuan(given - due);
-      changeLine.classList.toggle("error", given < due);
+      changeLine.textContent = changeLine.getAttribute(c.short ? "data-short-word" : "data-change-word") + " " + yuan(c.cents);
+      changeLine.classList.toggle("error", c.short);
     };
     payForm.addEventListener("input", showChange);
     payForm.addEventListener("change", showChange);

@@ -6,6 +6,23 @@
 //   carries (the server's own rule decides on save: rules.evaluate).
 (function () {
   "use strict";
+
+  // The verdict on whole-pascal pressures, as rules.evaluate: "low"/"normal"/"high" from the working pressure
+  // against the band [min, max] (both ends normal); restricted when (static − working) / static > share;
+  // drop: that share in % to one decimal (null without a static pressure). Null without a working pressure.
+  function evaluatePressure(band, share, staticPa, working) {
+    if (isNaN(working) || !band) { return null; }
+    // Pressures are whole pascals: the comparisons are exact, as on the server.
+    var verdict = working < band[0] ? "low" : working > band[1] ? "high" : "normal";
+    if (isNaN(staticPa) || staticPa <= 0) { return {verdict: verdict, restricted: false, drop: null}; }
+    var sharePct = Math.round(parseFloat(share) * 100);
+    return {verdict: verdict, restricted: (staticPa - working) * 100 > sharePct * staticPa,
+            drop: Math.round((staticPa - working) * 1000 / staticPa) / 10};
+  }
+  // The same figures for the shared test vectors (tests/vectors, tests/browser/test_js_vectors.py).
+  window.fieldsvc = window.fieldsvc || {};
+  window.fieldsvc.inspections = {pressure: evaluatePressure};
+
   var form = document.getElementById("inspection-form");
   if (!form) { return; }
 
@@ -76,22 +93,17 @@
     var working = parseInt(box.querySelector("[name=working_pa]").value, 10);
     out.textContent = "";
     out.className = "insp-verdict";
-    if (isNaN(working) || !band) { return; }
-    // Pressures are whole pascals: the comparisons are exact, as on the server.
-    var verdict = working < band[0] ? "low" : working > band[1] ? "high" : "normal";
-    var parts = [box.getAttribute("data-word-" + verdict)];
-    var restricted = false;
-    if (!isNaN(staticPa) && staticPa > 0) {
-      var sharePct = Math.round(parseFloat(box.getAttribute("data-share")) * 100);
-      restricted = (staticPa - working) * 100 > sharePct * staticPa;
-      var drop = Math.round((staticPa - working) * 1000 / staticPa) / 10;
-      parts.push(box.getAttribute("data-word-drop") + " " + drop + " %");
-      if (restricted) { parts.push(box.getAttribute("data-word-restricted")); }
+    var r = evaluatePressure(band, box.getAttribute("data-share"), staticPa, working);
+    if (!r) { return; }
+    var parts = [box.getAttribute("data-word-" + r.verdict)];
+    if (r.drop !== null) {
+      parts.push(box.getAttribute("data-word-drop") + " " + r.drop + " %");
+      if (r.restricted) { parts.push(box.getAttribute("data-word-restricted")); }
     }
     out.textContent = parts.join(" · ");
-    out.classList.add(verdict === "normal" && !restricted ? "is-ok" : "is-bad");
-    out.setAttribute("data-verdict", verdict);
-    out.setAttribute("data-restriction", restricted ? "1" : "0");
+    out.classList.add(r.verdict === "normal" && !r.restricted ? "is-ok" : "is-bad");
+    out.setAttribute("data-verdict", r.verdict);
+    out.setAttribute("data-restriction", r.restricted ? "1" : "0");
   }
 
   form.addEventListener("change", function (event) {

@@ -4,10 +4,7 @@
 // arithmetic (BigInt), so a .xx5 rounds half-up here exactly as on the server.
 (function () {
   "use strict";
-  var form = document.getElementById("m-test-form");
-  if (!form || typeof BigInt === "undefined") { return; }
-  var figures = JSON.parse(form.getAttribute("data-figures"));
-  var words = JSON.parse(form.getAttribute("data-words"));
+  if (typeof BigInt === "undefined") { return; }
   var DEC = /^[+-]?\d+(\.\d+)?$/;
 
   // A decimal string as {n: BigInt, s: scale}: "1.25" → {n: 125n, s: 2}; null when not a number.
@@ -42,6 +39,36 @@
     return h === 0n ? "0.00" : (h < 0n ? "-" : "+") + text;
   }
 
+  // One flow point from the figures the page carries (rules.page_figures) and the three typed numbers:
+  // {state: "blank"|"range"|"incomplete"|"done", zone, mpe (the figure's text), error (text), ok}.
+  function evaluatePoint(figures, verification, flowText, refText, indText) {
+    if ([flowText, refText, indText].every(function (v) { return !(v || "").trim(); })) { return {state: "blank"}; }
+    var flow = dec(flowText), ref = dec(refText), ind = dec(indText);
+    if (flow && (cmp(flow, dec(figures.qmin)) < 0 || cmp(flow, dec(figures.qmax)) > 0)) { return {state: "range"}; }
+    var zone = flow ? (cmp(flow, dec(figures.qt)) < 0 ? "low" : "high") : null;
+    var mpeText = zone ? figures.mpe[verification][zone] : null;
+    if (!flow || !ref || !ind || ref.n <= 0n) { return {state: "incomplete", zone: zone, mpe: mpeText}; }
+    var e = errorHundredths(ref, ind);
+    return {state: "done", zone: zone, mpe: mpeText, error: formatHundredths(e),
+            ok: abs(e) <= scaled(dec(mpeText), 2)};
+  }
+  // The pressure loss at qmax against the size's limit: true within, false above, null when not a number.
+  function lossWithin(figures, lossText) {
+    var loss = dec(lossText);
+    return loss ? cmp(loss, dec(figures.pressure_loss_limit)) <= 0 : null;
+  }
+  // The same figures for the shared test vectors (tests/vectors, tests/browser/test_js_vectors.py).
+  window.fieldsvc = window.fieldsvc || {};
+  window.fieldsvc.metering = {
+    error: function (refText, indText) { return formatHundredths(errorHundredths(dec(refText), dec(indText))); },
+    point: evaluatePoint, lossWithin: lossWithin
+  };
+
+  var form = document.getElementById("m-test-form");
+  if (!form) { return; }
+  var figures = JSON.parse(form.getAttribute("data-figures"));
+  var words = JSON.parse(form.getAttribute("data-words"));
+
   function verification() {
     var el = form.querySelector("[name=verification]");
     return el && figures.mpe[el.value] ? el.value : "initial";
@@ -52,27 +79,22 @@
     var get = function (name) { return fieldset.querySelector("[data-field=" + name + "]").value; };
     var out = function (name) { return fieldset.querySelector("[data-out=" + name + "]"); };
     var live = fieldset.querySelector(".m-live");
-    var raw = [get("flow_m3h"), get("reference_l"), get("indicated_l")];
     ["zone", "error", "mpe", "result"].forEach(function (k) { out(k).textContent = ""; });
     live.classList.remove("m-ok", "m-bad");
-    if (raw.every(function (v) { return !v.trim(); })) { return {state: "blank"}; }
-    var flow = dec(raw[0]), ref = dec(raw[1]), ind = dec(raw[2]);
-    if (flow && (cmp(flow, dec(figures.qmin)) < 0 || cmp(flow, dec(figures.qmax)) > 0)) {
+    var p = evaluatePoint(figures, verification(), get("flow_m3h"), get("reference_l"), get("indicated_l"));
+    if (p.state === "blank") { return p; }
+    if (p.state === "range") {
       out("zone").textContent = words.out_of_range;
       live.classList.add("m-bad");
-      return {state: "range"};
+      return p;
     }
-    var zone = flow ? (cmp(flow, dec(figures.qt)) < 0 ? "low" : "high") : null;
-    if (zone) { out("zone").textContent = words[zone]; }
-    var mpe = zone ? dec(figures.mpe[verification()][zone]) : null;
-    if (mpe) { out("mpe").textContent = words.mpe + " ±" + figures.mpe[verification()][zone] + " %"; }
-    if (!flow || !ref || !ind || ref.n <= 0n) { return {state: "incomplete"}; }
-    var e = errorHundredths(ref, ind);
-    var ok = abs(e) <= scaled(mpe, 2);
-    out("error").textContent = words.error + " " + formatHundredths(e) + " %";
-    out("result").textContent = ok ? words.pass : words.fail;
-    live.classList.add(ok ? "m-ok" : "m-bad");
-    return {state: "done", ok: ok};
+    if (p.zone) { out("zone").textContent = words[p.zone]; }
+    if (p.mpe) { out("mpe").textContent = words.mpe + " ±" + p.mpe + " %"; }
+    if (p.state !== "done") { return p; }
+    out("error").textContent = words.error + " " + p.error + " %";
+    out("result").textContent = p.ok ? words.pass : words.fail;
+    live.classList.add(p.ok ? "m-ok" : "m-bad");
+    return p;
   }
 
   function update() {
@@ -86,12 +108,11 @@
     });
     var leak = form.querySelector("[name=leak_test_ok]:checked");
     if (!leak) { complete = false; } else if (leak.value === "0") { failures.push(words.leak); }
-    var loss = dec(form.querySelector("[name=pressure_loss_pa]").value);
+    var within = lossWithin(figures, form.querySelector("[name=pressure_loss_pa]").value);
     var lossOut = document.getElementById("m-ploss");
     lossOut.parentNode.classList.remove("m-ok", "m-bad");
     lossOut.textContent = "";
-    if (!loss) { complete = false; } else {
-      var within = cmp(loss, dec(figures.pressure_loss_limit)) <= 0;
+    if (within === null) { complete = false; } else {
       lossOut.textContent = (within ? words.pass : words.fail) + " (" + words.limit + " " + figures.pressure_loss_limit + " Pa)";
       lossOut.parentNode.classList.add(within ? "m-ok" : "m-bad");
       if (!within) { failures.push(words.ploss); }

@@ -47,10 +47,51 @@ async function page(request) {
       (await caches.open(PAGE_CACHE)).put(request, response.clone());
     }
     return response;
-  } catch (err) {
+  } catch {
     const cached = await caches.match(request, { cacheName: PAGE_CACHE });
-    return cached || caches.match(OFFLINE_URL);
+    if (cached) return cached;
+    const next = new URL(request.url).pathname.match(CONTINUE_ROUTE);
+    if (next) return Response.redirect(await nextStop(next[1], 0), 303); // "continue reading" without signal
+    return caches.match(OFFLINE_URL);
   }
+}
+
+// --- the route without signal: the stops still to read are the route page's (as the phone last saw it),
+// less those whose reading or skip waits in the outbox. The same order as the server's: the next one after
+// this stop, else the first one left; none left → the route page. ---------------------------------------
+
+const CONTINUE_ROUTE = /^\/readings\/routes\/(\d+)\/next$/;
+const STOP_FORM = /^\/readings\/routes\/(\d+)\/stops\/(\d+)\/(?:read|skip)$/;
+
+async function nextStop(routeId, afterSeq) {
+  const routeUrl = "/readings/routes/" + routeId;
+  const kept = await caches.match(routeUrl, { cacheName: PAGE_CACHE });
+  const found = kept ? (await kept.text()).match(/data-left="([\d ]*)"/) : null;
+  const left = found ? found[1].split(" ").filter(Boolean).map(Number) : [];
+  const waiting = new Set();
+  for (const item of await OutboxDB.all()) {
+    const m = new URL(item.action).pathname.match(STOP_FORM);
+    if (m && m[1] === String(routeId)) waiting.add(Number(m[2]));
+  }
+  const todo = left.filter((seq) => !waiting.has(seq));
+  const seq = todo.find((s) => s > afterSeq) || todo[0];
+  return seq ? routeUrl + "/stops/" + seq : routeUrl;
+}
+
+// Where a form kept on the phone leaves the user: on the route, the next stop; after a job's move, back on the
+// job's page when the phone has it (to make the next move); else the outbox. The page says
+// "saved on the phone, waiting to send" (#saved-offline, shown by app.js).
+const SAVED = "#saved-offline";
+const MOVE_FORM = /^\/dispatch\/orders\/\d+\/transition$/;
+
+async function afterKept(action, from) {
+  const stop = new URL(action).pathname.match(STOP_FORM);
+  if (stop) return (await nextStop(stop[1], Number(stop[2]))) + SAVED;
+  if (MOVE_FORM.test(new URL(action).pathname) && from && new URL(from).origin === self.location.origin &&
+      await caches.match(from, { cacheName: PAGE_CACHE })) {
+    return new URL(from).pathname + new URL(from).search + SAVED;
+  }
+  return "/outbox";
 }
 
 // --- the outbox: a form post that fails for want of signal is kept and sent later, exactly once --------
@@ -59,7 +100,7 @@ async function postForm(request) {
   const copy = request.clone();
   try {
     return await fetch(request);
-  } catch (err) {
+  } catch {
     const form = await copy.formData();
     const clientId = form.get("client_id");
     if (!clientId) return caches.match(OFFLINE_URL); // only forms made for offline use are kept
@@ -69,7 +110,7 @@ async function postForm(request) {
                          page: request.referrer || "", created: Date.now(), state: "pending", message: "" });
     if (self.registration.sync) self.registration.sync.register("outbox").catch(() => {});
     await notify();
-    return Response.redirect("/outbox", 303);
+    return Response.redirect(await afterKept(request.url, request.referrer), 303);
   }
 }
 
@@ -77,7 +118,7 @@ let flushing = null;
 
 function flush() {
   // One flush at a time: items are deleted only after the server confirmed them.
-  if (!flushing) flushing = sendAll().finally(() => { flushing = null; return notify(); });
+  if (!flushing) flushing = sendAll().finally(() => { flushing = null; return notify(true); });
   return flushing;
 }
 
@@ -98,7 +139,7 @@ async function sendAll() {
       return;
     }
     token = (await r.json()).csrf_token;
-  } catch (err) {
+  } catch {
     return; // still no signal, or the server is down: everything waits for the next try
   }
   items.sort((a, b) => a.created - b.created); // in the order they were entered
@@ -112,7 +153,7 @@ async function sendAll() {
       // points to is not fetched (it is not needed, and its own failure must not mark a taken form refused).
       r = await fetch(item.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual",
                                      headers: { Accept: REPLAY_ACCEPT } });
-    } catch (err) {
+    } catch {
       return; // the signal (or the server) went again: this one and the rest wait, kept as they are
     }
     if (r.status === 401) { // the session ended while sending: keep it for after the login
@@ -140,24 +181,38 @@ async function reason(response) {
     if (!found) return "";
     return found[1].replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().replace(/&#39;/g, "'")
       .replace(/&#34;|&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-  } catch (err) {
+  } catch {
     return "";
   }
 }
 
-async function notify() {
+// `flushed`: this message ends a flush (pages and tests wait for it: the outbox is idle until the next one).
+async function notify(flushed) {
   const items = await OutboxDB.all();
   const pending = items.filter((i) => i.state === "pending").length;
   const clients = await self.clients.matchAll({ includeUncontrolled: true });
-  clients.forEach((c) => c.postMessage({ type: "outbox", count: items.length, pending: pending }));
+  // What waits, for the pages that show it: a job's page offers the move after one kept here.
+  const queued = items.sort((a, b) => a.created - b.created).map((i) => ({ action: i.action, state: i.state,
+                                     to: (i.fields.find((f) => f[0] === "to") || [])[1] || "" }));
+  clients.forEach((c) => c.postMessage({ type: "outbox", count: items.length, pending: pending, queued: queued,
+                                          flushed: !!flushed }));
 }
 
 self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(flush());
 });
 
+// The worker's own fetches of the day's pages carry the session cookie. None may still be under way when the
+// user logs in or out: an answer landing after the login's could only bring back the session it left.
+let background = new AbortController();
+const SESSION_PAGES = new Set(["/login", "/logout"]);
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
+  if (request.mode === "navigate" && SESSION_PAGES.has(new URL(request.url).pathname)) {
+    background.abort();
+    background = new AbortController();
+  }
   if (request.method === "POST" && request.mode === "navigate") {
     event.respondWith(postForm(request));
     return;
@@ -183,6 +238,7 @@ async function stamped(response, stamp) {
 }
 
 async function precache(items) {
+  const signal = background.signal;
   const cache = await caches.open(PAGE_CACHE);
   for (const item of items) {
     const url = typeof item === "string" ? item : item.url;
@@ -192,9 +248,10 @@ async function precache(items) {
       if (kept && kept.headers.get(STAMP_HEADER) === stamp) continue;
     }
     try {
-      const response = await fetch(url, { credentials: "same-origin" });
+      if (signal.aborted) return;
+      const response = await fetch(url, { credentials: "same-origin", signal: signal });
       if (response.ok && !response.redirected) await cache.put(url, stamp ? await stamped(response, stamp) : response);
-    } catch (err) {
+    } catch {
       return; // the signal went: what was fetched so far stays
     }
   }

@@ -95,3 +95,9 @@ def start_controlled(page, base_url, log_in, username):
     log_in(page, base_url, username)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
+
+
+def outbox_settled(page) -> dict:
+    """Ask the worker to send what waits and wait until that try is over (app.js's idle signal, not a sleep);
+    → {"count", "pending"} of what is still on the phone. Checks for duplicates come after this."""
+    return page.evaluate("window.fieldsvcOutbox.settled()")

@@ -1,7 +1,6 @@
 """The card-bridge flow in real Chromium: the sale page fetches a (fake) bridge on 127.0.0.1 to write
 and read the card, reports both to the server, and the sale ends confirmed; the page's CSP lets it
 reach exactly the bridge. Also the live quote and the change as the clerk types."""
-import random
 import re
 import threading
 from datetime import date, timedelta
@@ -11,13 +10,13 @@ from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
 from fieldsvc import create_app
-from fieldsvc.auth.models import User
 from fieldsvc.cardsales.models import CardSale, Outlet
 from fieldsvc.cardsales.services import cards
 from fieldsvc.core import demo
 from fieldsvc.customers import services as customers
 from fieldsvc.extensions import db
 from fieldsvc.readings.services import billing
+from tests import factories
 from tests.conftest import make_test_config
 
 pytestmark = pytest.mark.browser
@@ -72,9 +71,7 @@ def desk(tmp_path_factory):
     app = create_app(config)
     with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
         db.create_all()
-        demo._districts()
-        demo._staff(random.Random(1), date.today())
-        staff = {u.username: u for u in db.session.query(User)}
+        staff = factories.staff(date.today())
         billing.seed_tariffs()
         db.session.add(Outlet(code="YT01", name="城东营业厅", active=True))
         customer = customers.create_customer(staff["director"], {

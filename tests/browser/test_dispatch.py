@@ -1,20 +1,16 @@
 """An emergency from the call to done, on 360×740 phones: the chief creates and assigns it; the technician
 accepts, goes on site (GPS from the browser), completes with a photo and a drawn signature; the board
 then shows it done within its 30-minute target."""
-import io
 import re
 
-from PIL import Image
-
+from tests import factories
 from tests.browser.conftest import log_in
 
 ACCOUNT_NO = "20000077"  # a demo customer
 
 
 def _jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (640, 480), (180, 60, 40)).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg((640, 480), (180, 60, 40))
 
 
 def _move(page, to: str):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from fieldsvc.extensions import db
 from fieldsvc.readings.models import Reading
 from tests.browser.conftest import log_in
-from tests.browser.offline_data import field_reading_count, make_route, wait_for_cached
+from tests.browser.offline_data import field_reading_count, make_route, outbox_settled, wait_for_cached
 from tests.sync.restartable import RestartableServer, make_app
 
 READER = "meter_reader2"
@@ -70,7 +70,9 @@ def test_server_restarted_mid_sync_loses_and_duplicates_nothing(browser, own_ser
         page.goto(f"{base_url}/readings/routes/{route_id}/stops/{seq}")
         page.fill("#f-value", str(lasts[seq - 1] + 28))
         page.click(".reading-form button[type=submit]")
-        page.wait_for_url(f"{base_url}/outbox")
+        # kept on the phone: on to the next stop (after the last one, back on the route)
+        page.wait_for_url(f"{base_url}/readings/routes/{route_id}" + (f"/stops/{seq + 1}" if seq < STOPS else ""))
+    page.goto(f"{base_url}/outbox")
     page.wait_for_selector("#outbox-list li[data-client-id]")
     assert _outbox(page) == STOPS
 
@@ -90,7 +92,6 @@ def test_server_restarted_mid_sync_loses_and_duplicates_nothing(browser, own_ser
     assert _wait_outbox(page, 0, 45000) == 0
     assert field_reading_count(server.app, route_id) == STOPS
     assert _meters_read_twice(server.app, route_id) == 0
-    page.click("#outbox-sync")  # and sending again sends nothing more
-    page.wait_for_timeout(500)
+    assert outbox_settled(page)["count"] == 0  # and sending again (the outbox now idle) sends nothing more
     assert field_reading_count(server.app, route_id) == STOPS
     context.close()

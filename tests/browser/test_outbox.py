@@ -5,6 +5,7 @@ import uuid
 from fieldsvc.customers.models import Appliance, Customer
 from fieldsvc.extensions import db
 from tests.browser.conftest import log_in
+from tests.browser.offline_data import outbox_settled
 
 
 def _appliances(app, account_no):
@@ -36,8 +37,7 @@ def test_offline_form_reaches_server_once(page, context, base_url, live_server):
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.locator("#outbox-list li[data-client-id]").wait_for(state="detached", timeout=15000)
     assert _appliances(live_server.app, "20000077")[1] == before + 1
-    page.click("#outbox-sync")  # sending again sends nothing more
-    page.wait_for_timeout(500)
+    assert outbox_settled(page)["count"] == 0  # sending again (the outbox now idle) sends nothing more
     assert _appliances(live_server.app, "20000077")[1] == before + 1
 
 
@@ -100,18 +100,15 @@ def test_conflict_is_shown_and_resolved_not_dropped(page, context, base_url, liv
     # Resolve one by keeping it: it goes to the server as a new record, beside the first one.
     mine.locator(".outbox-send-new").click()
     mine.wait_for(state="detached", timeout=15000)
-    for _ in range(40):
-        if _brand_count(live_server.app, customer_id, f"丙{tag}") == 1:
-            break
-        page.wait_for_timeout(250)
+    outbox_settled(page)
     assert _brand_count(live_server.app, customer_id, f"丙{tag}") == 1
     assert _brand_count(live_server.app, customer_id, f"甲{tag}") == 1
     # … and the other by discarding it: the server's record stays as it is.
     other = page.locator(f"#outbox-list li[data-client-id='{second}']")
     other.locator(".outbox-discard").click()
     other.wait_for(state="detached")
-    page.click("#outbox-sync")
-    page.wait_for_timeout(500)
+    assert outbox_settled(page)["count"] == 0
+    page.locator("#outbox-list li[data-client-id]").first.wait_for(state="detached")
     assert page.locator("#outbox-list li[data-client-id]").count() == 0
     assert _brand_count(live_server.app, customer_id, f"丁{tag}") == 0
     assert _brand_count(live_server.app, customer_id, f"乙{tag}") == 1

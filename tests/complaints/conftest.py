@@ -1,14 +1,12 @@
 """Fixtures of the complaint tests: staff, two customers in different districts, a helper that takes a
 complaint in through the service and walks it along the state table, and a way to move its clocks."""
-import io
 from datetime import timedelta
 
 import pytest
-from PIL import Image
 
 from fieldsvc.complaints.models import Complaint
 from fieldsvc.complaints.services import followup, handling, intake
-from fieldsvc.customers.models import Customer, District
+from tests import factories
 
 EN = {"Accept-Language": "en"}
 
@@ -40,14 +38,10 @@ def en_request(app):
 @pytest.fixture
 def customers(staff, db):
     """One customer in D01 (chief: station_chief2) and one in D03 (chief: station_chief)."""
-    districts = {d.code: d for d in db.session.query(District)}
-    rows = [Customer(account_no=account, name=name, category="residential", gas="NG", phone=phone,
-                     district_id=districts[code].id, estate="幸福小区", address=f"幸福小区 {account}")
+    return [factories.customer(account, name=name, phone=phone, district=factories.district(code),
+                               address=f"幸福小区 {account}")
             for account, name, phone, code in (("61000001", "王小明", "13800000001", "D01"),
                                                ("61000002", "李四", "13800000002", "D03"))]
-    db.session.add_all(rows)
-    db.session.commit()
-    return rows
 
 
 @pytest.fixture
@@ -89,6 +83,4 @@ def followup_call(staff, complaint, score, comments=None):
 
 
 def jpeg_bytes(color=(200, 30, 30), size=(64, 48)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg(size, color)

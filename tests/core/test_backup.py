@@ -1,13 +1,10 @@
 """A backup taken while the app runs restores every record (SQLite and PostgreSQL)."""
 from fieldsvc.customers.models import Customer
+from tests import factories
 
 
 def _add(db, account_no):
-    from fieldsvc.customers.models import District
-    district = db.session.query(District).first()
-    db.session.add(Customer(account_no=account_no, name="备份测试", category="residential", gas="NG",
-                            district_id=district.id, address="测试路1号"))
-    db.session.commit()
+    factories.customer(account_no, name="备份测试", address="测试路1号")
 
 
 def test_backup_then_restore(app, staff, db, tmp_path):

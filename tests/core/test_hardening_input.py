@@ -208,8 +208,8 @@ def test_duplicate_keys_are_409_on_the_api(staff, api, role, url, body):
 
 def test_a_unique_key_race_is_409_not_500(staff, api, monkeypatch):
     """Two clerks at once both pass the check; the database's unique constraint stops the second."""
-    from fieldsvc.customers import services
-    monkeypatch.setattr(services, "_check_account_unique", lambda *args, **kwargs: None)
+    from fieldsvc.customers.services import customers
+    monkeypatch.setattr(customers, "_check_account_unique", lambda *args, **kwargs: None)
     client, headers = api("station_chief")
     assert client.post("/api/v1/customers", headers=headers, json=CUSTOMER).status_code == 201
     again = client.post("/api/v1/customers", headers={**headers, **EN}, json=CUSTOMER)

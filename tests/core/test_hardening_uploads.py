@@ -13,6 +13,7 @@ from fieldsvc import uploads
 from fieldsvc.complaints.models import Complaint
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db as _db
+from tests import factories
 
 EN = {"Accept-Language": "en"}
 FORM = {"category": "billing", "description": "账单有误", "contact_name": "王小明", "contact_phone": "13911112222"}
@@ -30,9 +31,7 @@ def png_bomb(side: int = 8900) -> bytes:
 
 
 def jpeg(size=(64, 48)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg(size)
 
 
 @pytest.fixture
@@ -86,15 +85,14 @@ def test_service_refuses_over_budget_naming_the_field(app, staff, bomb, decodes)
 ])
 def test_pixel_budget_edge(app, budget, size, accepted, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_MAX_PIXELS", budget)
-    out = io.BytesIO()
-    Image.new("L", size).save(out, "PNG")
+    picture = factories.png(size, 0, mode="L")
     with app.test_request_context(headers=EN):
         if accepted:
-            image = uploads.prepare_image(out.getvalue(), "photo")
+            image = uploads.prepare_image(picture, "photo")
             assert max(image.width, image.height) == min(uploads.MAX_SIDE, max(size))
         else:
             with pytest.raises(Invalid):
-                uploads.prepare_image(out.getvalue(), "photo")
+                uploads.prepare_image(picture, "photo")
 
 
 def test_pillow_limit_follows_the_budget(app):

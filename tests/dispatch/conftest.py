@@ -1,15 +1,13 @@
 """Fixtures of the dispatch tests: staff, two customers, and a helper to make orders through the service."""
-import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from PIL import Image
 
 from fieldsvc import clock
 from fieldsvc.customers import services as customer_services
-from fieldsvc.customers.models import Customer, District
 from fieldsvc.dispatch.services import orders
+from tests import factories
 
 
 @pytest.fixture
@@ -21,12 +19,9 @@ def en_request(app):
 
 @pytest.fixture
 def customers(staff, db):
-    district = db.session.query(District).order_by(District.code).first()
-    rows = [Customer(account_no=f"5100000{i}", name=name, category="residential", gas="NG",
-                     district_id=district.id, phone=f"1380000000{i}", estate="幸福小区", building="3",
-                     unit="2", floor="5", room=f"50{i}", address=f"幸福小区 3栋 2单元 5层 50{i}室")
+    rows = [factories.customer(f"5100000{i}", name=name, phone=f"1380000000{i}", room=f"50{i}",
+                               address=f"幸福小区 3栋 2单元 5层 50{i}室", commit=False)
             for i, name in ((1, "王小明"), (2, "李四"))]
-    db.session.add_all(rows)
     db.session.commit()
     return rows
 
@@ -79,16 +74,7 @@ def signature_url():
 
 
 def jpeg_bytes(color=(200, 30, 30), size=(64, 48)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg(size, color)
 
 
-def signature_data_url() -> str:
-    import base64
-    out = io.BytesIO()
-    img = Image.new("LA", (120, 40), (0, 0))
-    for x in range(10, 110):
-        img.putpixel((x, 20 + (x % 7)), (0, 255))
-    img.save(out, "PNG")
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+signature_data_url = factories.signature_data_url

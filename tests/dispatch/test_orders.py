@@ -163,11 +163,18 @@ def test_technician_sees_only_own_orders(make_order, staff):
     assert orders.list_orders(staff["station_chief"])[1] == 2
 
 
-@pytest.mark.parametrize("role", ["meter_reader", "card_clerk", "statistician", "safety_officer"])
+@pytest.mark.parametrize("role", ["meter_reader", "card_clerk", "statistician"])
 def test_other_roles_may_not_read_orders(make_order, staff, role):
     order = make_order("repair")
     with pytest.raises(NotAllowed):
         orders.get_order(staff[role], order.id)
+
+
+def test_the_safety_office_may_not_read_an_order_no_hse_record_came_from(make_order, staff):
+    """It reads only the orders that fed HSE (tests/dispatch/test_safety_office_reads_orders.py): others are 404."""
+    order = make_order("repair")
+    with pytest.raises(NotFound):
+        orders.get_order(staff["safety_officer"], order.id)
 
 
 def test_version_bumps_in_database(make_order, staff, db):

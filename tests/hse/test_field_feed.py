@@ -125,8 +125,10 @@ def test_inbox_links_the_field_record_and_raises_in_one_step(staff, db, login, g
     officer = login("safety_officer")
     inbox = officer.get("/hse/observations", headers=EN).get_data(as_text=True)
     assert f'href="/inspections/{grade_a_visit.id}"' in inbox
-    assert f"Work order #{emergency.id}" in inbox  # the officer may not open orders: the number, no link
-    assert f'href="/dispatch/orders/{emergency.id}"' not in inbox
+    # The officer may read the orders that fed HSE (read only: tests/dispatch/test_safety_office_reads_orders.py)
+    assert f'href="/dispatch/orders/{emergency.id}"' in inbox and f"Work order #{emergency.id}" in inbox
+    assert officer.get(f"/dispatch/orders/{emergency.id}").status_code == 200
+    assert login("card_clerk").get(f"/dispatch/orders/{emergency.id}").status_code == 403  # HSE readers only
     director_inbox = login("director").get("/hse/observations", headers=EN).get_data(as_text=True)
     assert f'href="/dispatch/orders/{emergency.id}"' in director_inbox
 

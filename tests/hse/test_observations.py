@@ -1,16 +1,13 @@
 """Anyone reports from the phone (with a photo); the safety officer registers it or closes it."""
 import io
 
-from PIL import Image
-
 from fieldsvc.hse.models import HseHazard, HseObservation
 from fieldsvc.permissions import Role
+from tests import factories
 
 
 def _jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 40, 40)).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg((40, 30), (200, 40, 40))
 
 
 def _report(client, **fields):

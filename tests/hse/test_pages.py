@@ -2,6 +2,7 @@
 import random
 
 import pytest
+from markupsafe import escape
 
 from fieldsvc import clock
 from fieldsvc.hse import demo
@@ -30,17 +31,74 @@ def seeded(db, staff):
     return added
 
 
-def _ids(db):
+def _first(db, model, *where):
+    return db.session.query(model).filter(*where).order_by(model.id).first()
+
+
+def _records(db) -> dict:
+    """The records the pages are checked against: the first of each kind, and for the lists that open on
+    open records (nonconformities, reports), the first open one."""
     return {
-        "hazard": db.session.query(HseHazard.id).first()[0], "aspect": db.session.query(HseAspect.id).first()[0],
-        "nc": db.session.query(Nonconformity.id).first()[0], "objective": db.session.query(HseObjective.id).first()[0],
-        "inspection": db.session.query(SelfInspection.id).first()[0],
-        "session": db.session.query(TrainingSession.id).first()[0],
-        "campaign": db.session.query(HseCampaign.id).first()[0],
-        "observation": db.session.query(HseObservation.id).first()[0],
+        "hazard": _first(db, HseHazard), "aspect": _first(db, HseAspect), "nc": _first(db, Nonconformity),
+        "open_nc": _first(db, Nonconformity, Nonconformity.status.notin_(("closed", "cancelled"))),
+        "fed_nc": _first(db, Nonconformity, Nonconformity.origin == "field_hazard"),
+        "objective": _first(db, HseObjective), "inspection": _first(db, SelfInspection),
+        "session": _first(db, TrainingSession), "campaign": _first(db, HseCampaign),
+        "observation": _first(db, HseObservation), "open_observation": _first(db, HseObservation,
+                                                                              HseObservation.status == "open"),
     }
 
 
+def _ids(records: dict) -> dict:
+    return {name: record.id for name, record in records.items()}
+
+
+def _matrix_cell(db, basis: str, hazard) -> str:
+    """The cell of `hazard` on the risk matrix, with the count of active hazards that share it."""
+    l_, c_ = ("residual_l", "residual_c") if basis == "residual" else ("l", "c")
+    l_value, c_value = getattr(hazard, l_), getattr(hazard, c_)
+    count = db.session.query(HseHazard).filter(HseHazard.status == "active", getattr(HseHazard, l_) == l_value,
+                                               getattr(HseHazard, c_) == c_value).count()
+    return f'data-l="{_num(l_value)}" data-c="{_num(c_value)}" data-count="{count}"'
+
+
+def _num(value) -> str:
+    return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+
+
+# What each page must show of the seeded records (escaped as the page writes it).
+SHOWS = {
+    "/hse/": lambda r, db: r["fed_nc"].title,
+    "/hse/report": lambda r, db: 'name="description"',
+    "/hse/hazards": lambda r, db: r["hazard"].description,
+    "/hse/hazards/{hazard}": lambda r, db: r["hazard"].description,
+    "/hse/aspects": lambda r, db: r["aspect"].aspect,
+    "/hse/aspects/{aspect}": lambda r, db: r["aspect"].impact,
+    "/hse/matrix": lambda r, db: _matrix_cell(db, "initial", r["hazard"]),
+    "/hse/matrix?basis=residual": lambda r, db: _matrix_cell(
+        db, "residual", _first(db, HseHazard, HseHazard.residual_l.isnot(None))),
+    "/hse/nonconformities": lambda r, db: r["open_nc"].title,
+    "/hse/nonconformities?fed=1": lambda r, db: r["fed_nc"].title,
+    "/hse/nonconformities/{nc}": lambda r, db: r["nc"].number,
+    "/hse/targets": lambda r, db: r["objective"].objective,
+    "/hse/targets/{objective}": lambda r, db: r["objective"].indicator,
+    "/hse/training": lambda r, db: r["session"].topic.name,
+    "/hse/training/{session}": lambda r, db: r["session"].place,
+    "/hse/training/requirements": lambda r, db: r["session"].topic.name,
+    "/hse/inspections": lambda r, db: r["inspection"].period,
+    "/hse/inspections/{inspection}": lambda r, db: r["inspection"].items[0].text,
+    "/hse/campaigns": lambda r, db: r["campaign"].title,
+    "/hse/campaigns/{campaign}": lambda r, db: r["campaign"].theme,
+    "/hse/observations": lambda r, db: r["open_observation"].description,
+    "/hse/hazards/new": lambda r, db: 'name="accident_type"',
+    "/hse/hazards/{hazard}/edit": lambda r, db: r["hazard"].activity,
+    "/hse/aspects/new": lambda r, db: 'name="impact"',
+    "/hse/aspects/{aspect}/edit": lambda r, db: r["aspect"].activity,
+    "/hse/nonconformities/new": lambda r, db: 'name="title"',
+    "/hse/targets/new": lambda r, db: 'name="indicator"',
+    "/hse/observations/{observation}": lambda r, db: r["observation"].location,
+    "/hse/training/matrix": lambda r, db: r["session"].topic.name,
+}
 READ_PAGES = ["/hse/", "/hse/mine", "/hse/report", "/hse/hazards", "/hse/hazards/{hazard}", "/hse/aspects",
               "/hse/aspects/{aspect}", "/hse/matrix", "/hse/matrix?basis=residual", "/hse/nonconformities",
               "/hse/nonconformities?fed=1", "/hse/nonconformities/{nc}", "/hse/targets", "/hse/targets/{objective}",
@@ -51,6 +109,22 @@ MANAGE_PAGES = ["/hse/hazards/new", "/hse/hazards/{hazard}/edit", "/hse/aspects/
                 "/hse/training/matrix"]
 
 
+def _assert_shows(client, db, records, url, ids=None):
+    response = client.get(url.format(**(ids or _ids(records))))
+    assert response.status_code == 200, url
+    expected = SHOWS[url](records, db)
+    text = expected if expected.startswith(("name=", "data-")) else str(escape(expected))
+    assert text in response.get_data(as_text=True), (url, expected)
+
+
+# Each user's own list: what it shows is checked with a record given to them (test_nonconformity_pages_workflow).
+OWN_PAGES = {"/hse/mine"}
+
+
+def test_every_page_has_a_check():
+    assert set(SHOWS) | OWN_PAGES == set(READ_PAGES + MANAGE_PAGES)
+
+
 def test_demo_seed_runs_once(db, seeded):
     assert demo.seed(random.Random(3), clock.today()) == {}
 
@@ -58,20 +132,27 @@ def test_demo_seed_runs_once(db, seeded):
 @pytest.mark.parametrize("username", ["safety_officer", "director"])
 def test_safety_office_sees_every_page(db, seeded, login, username):
     client = login(username)
-    ids = _ids(db)
+    records = _records(db)
     for url in READ_PAGES + MANAGE_PAGES:
-        response = client.get(url.format(**ids))
-        assert response.status_code == 200, url
+        if url not in OWN_PAGES:
+            _assert_shows(client, db, records, url)
 
 
 @pytest.mark.parametrize("role", ["repair_tech", "meter_reader", "card_clerk", "metering_tech"])
 def test_field_staff_read_and_report_but_not_manage(db, seeded, staff, login, role):
     client = login(role)
-    ids = _ids(db)
+    records = _records(db)
+    ids = _ids(records)
     ids["observation"] = db.session.query(HseObservation.id).filter(  # someone else's report
         HseObservation.reported_by != staff[role].id).first()[0]
     for url in READ_PAGES:
-        assert client.get(url.format(**ids)).status_code == 200, url
+        if url not in OWN_PAGES | {"/hse/observations"}:
+            _assert_shows(client, db, records, url, ids)
+    # Field staff see their own reports only.
+    reports = client.get("/hse/observations").get_data(as_text=True)
+    for observation in db.session.query(HseObservation).filter_by(status="open"):
+        mine = observation.reported_by == staff[role].id
+        assert (str(escape(observation.description)) in reports) is mine, observation.description
     for url in MANAGE_PAGES:
         assert client.get(url.format(**ids)).status_code in (403, 404), url
     page = client.get(f"/hse/hazards/{ids['hazard']}").get_data(as_text=True)

@@ -145,7 +145,7 @@ def test_plan_page_and_a_batch(login, staff, db):
         make_customer(db, f"6200000{n}")
     client = login("safety_officer")
     page = client.get("/inspections/plan")
-    assert page.status_code == 200
+    assert page.status_code == 200 and all(f"6200000{n}" in page.get_data(as_text=True) for n in range(5))
     district_id = make_customer(db, "62000099").district_id
     response = client.post("/inspections/plan/batches", data={
         "district_id": district_id, "assignee_id": staff["meter_reader"].id, "size": "3", "status": "both"})
@@ -161,10 +161,33 @@ def test_plan_page_and_a_batch(login, staff, db):
     assert bad.status_code == 422
 
 
-@pytest.mark.parametrize("url", ["/inspections/refusals", "/inspections/hazards", "/inspections/hazards?view=all",
-                                 "/inspections/plan?cycle=-1&status=overdue"])
-def test_officer_pages(login, customer, url):
-    assert login("safety_officer").get(url).status_code == 200
+@pytest.fixture
+def visited(login, customer, db, signature_url):
+    """Two visits by the repair technician: an aged hose at `customer` (61000001), a refusal next door."""
+    client = login("repair_tech")
+    assert client.post(f"/inspections/new/{customer.id}",
+                       data=_form(item_hose_aged="hazard", signature=signature_url)).status_code == 302
+    neighbour = make_customer(db, "61000002")
+    refused = client.post(f"/inspections/new/{neighbour.id}", data={
+        "outcome": "refused", "refused_by": "户主本人", "refusal_reason": "家中有老人休息"})
+    assert refused.status_code == 302, refused.get_data(as_text=True)
+    return customer, neighbour
+
+
+@pytest.mark.parametrize("url, shown, not_shown", [
+    ("/inspections/refusals", ("61000002", "户主本人", "家中有老人休息"), ("61000001",)),
+    ("/inspections/hazards?view=all", ("61000001", "Hose aged"), ("61000002",)),
+    ("/inspections/plan", ("61000001", "Inspected this cycle", "61000002", "Due this cycle"), ()),
+    ("/inspections/plan?cycle=-1&status=overdue", ("Inspection overdue", "Nothing here."), ("61000001", "61000002")),
+])
+def test_officer_pages(login, visited, url, shown, not_shown):
+    page = login("safety_officer").get(url, headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for text in shown:
+        assert text in html, text
+    for text in not_shown:
+        assert text not in html, text
 
 
 def test_sampling_draw_review_and_csv(login, staff, db):

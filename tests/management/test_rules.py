@@ -170,7 +170,9 @@ ANALYSED = IncidentFacts(causes="c", lessons="l", responsibility="r", actions=1)
 @pytest.mark.parametrize(("frm", "to"), list(product(INCIDENT_STATES, repeat=2)))
 def test_every_pair_of_the_incident_table(frm, to):
     expected = INCIDENT_EXPECTED.get((frm, to))
-    assert rules.INCIDENT_TRANSITIONS.get((frm, to)) == expected
+    move = rules.incident_move(frm, to)
+    assert (move and (move.action, move.by.value, move.needs_reason)) == (expected and (expected, "manager", False))
+    assert rules.INCIDENT_TRANSITIONS.get((frm, to)) == move
     assert rules.incident_blockers(frm, to, ANALYSED) == ([] if expected else ["illegal"])
 
 

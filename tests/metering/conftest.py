@@ -6,8 +6,9 @@ from types import SimpleNamespace
 import pytest
 
 from fieldsvc import clock
-from fieldsvc.customers.models import Customer, District, Meter, MeterInstallation
+from fieldsvc.customers.models import District
 from fieldsvc.metering.models import Equipment
+from tests import factories
 
 METERING_STAFF = ("metering_head", "metering_tech", "metering_tech2", "metering_tech3")
 
@@ -20,22 +21,15 @@ def en_request(app):
 
 
 def _customer(district, account_no, name, gas):
-    return Customer(account_no=account_no, name=name, category="residential", gas=gas, district_id=district.id,
-                    estate="幸福小区", building="3", unit="2", floor="5", room="502",
-                    address="幸福小区 3栋 2单元 5层 502室")
+    return factories.customer(account_no, name=name, gas=gas, district=district, room="502",
+                              address="幸福小区 3栋 2单元 5层 502室", commit=False)
 
 
 def _meter(serial, size, cls="1.5", customer=None, today=None):
-    meter = Meter(serial_no=serial, size=size, accuracy_class=cls, kind="diaphragm", location="indoor",
-                  maker="金卡智能", start_reading=Decimal(0), digits=5,
-                  status="installed" if customer else "in_stock")
-    if customer is not None:
-        meter.customer = customer
-        meter.installed_on = today - timedelta(days=400)
-        meter.first_verified_on = today - timedelta(days=420)
-        meter.installations.append(MeterInstallation(customer=customer, installed_on=meter.installed_on,
-                                                     start_reading=Decimal(0)))
-    return meter
+    """In stock, or installed at `customer` 400 days ago (verified 420 days ago) from 0 m³."""
+    installed = dict(installed_on=today - timedelta(days=400), first_verified_on=today - timedelta(days=420)) \
+        if customer is not None else {}
+    return factories.meter(serial, size=size, accuracy_class=cls, customer=customer, commit=False, **installed)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import re
 
 from pypdf import PdfReader
 
-from fieldsvc.customers.models import Meter
 from fieldsvc.metering.models import BatchSession, MeteringDocument, MeterTest
 from tests.metering.test_pages import EN
 
@@ -27,14 +26,13 @@ def _readings(flows, errors=("0.40", "0.30", "-0.20"), leak="1", loss="150") -> 
 G25 = ("0.025", "0.8", "4")
 
 
-def test_a_whole_session(lab, login, db, client):
+def test_a_whole_session(lab, login, db, client, make):
     tech = login("metering_tech")
     opened = _open(lab, tech)
     assert opened.status_code == 302
     batch = db.session.query(BatchSession).one()
     for n in range(3):
-        db.session.add(Meter(serial_no=f"NEW-{n}", size="G2.5", accuracy_class="1.5", kind="diaphragm",
-                             location="indoor", maker="先锋电子", status="in_stock"))
+        make.meter(f"NEW-{n}", maker="先锋电子", commit=False)
     db.session.commit()
     form_page = tech.get(f"/metering/batches/{batch.id}?serial_no=NEW-0", headers=EN).get_data(as_text=True)
     assert 'name="points-1-flow_m3h"' in form_page and 'value="0.8"' in form_page

@@ -10,6 +10,7 @@ from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.metering import rules, schemas
 from fieldsvc.metering.models import LabCase
 from fieldsvc.metering.services import cases
+from tests import factories
 from tests.metering.conftest import payload
 from tests.metering.test_pages import EN
 
@@ -21,8 +22,7 @@ def complaint(lab, db):
     order = orders.create_order(lab.staff["station_chief"], {
         "type": "meter_verification", "customer_id": lab.ng_customer.id, "description": "用户投诉表走得快",
         "assignee_id": lab.staff["metering_tech"].id})
-    db.session.add(Meter(serial_no="SPARE-01", size="G2.5", accuracy_class="1.5", kind="diaphragm",
-                         location="indoor", status="in_stock", start_reading=Decimal(0)))
+    factories.meter("SPARE-01", commit=False)
     db.session.commit()
     lab.order = order
     return lab

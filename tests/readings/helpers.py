@@ -1,11 +1,7 @@
 """Small helpers shared by the readings tests."""
-import io
-
-from PIL import Image
+from tests import factories
 
 
 def jpeg() -> bytes:
     """A tiny real JPEG (uploads are decoded, so a fake one would be refused)."""
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 200, 200)).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg((40, 30), (200, 200, 200))

@@ -187,7 +187,7 @@ def test_new_tariff_version_by_director(api, world):
     body = {"category": "commercial", "name": "商业气价2027", "valid_from": "2027-01-01",
             "tiers": [{"price": "3.60"}]}
     assert client.post("/api/v1/tariffs", json=body, headers=headers).status_code == 201
-    assert client.post("/api/v1/tariffs", json=body, headers=headers).status_code == 422  # same day twice
+    assert client.post("/api/v1/tariffs", json=body, headers=headers).status_code == 409  # same day twice: 409
     bad = dict(body, valid_from="2028-01-01", tiers=[{"upper_m3": 100, "price": 3}])
     assert client.post("/api/v1/tariffs", json=bad, headers=headers).status_code == 422
     chief, chief_headers = api("station_chief")

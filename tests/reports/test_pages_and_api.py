@@ -1,6 +1,7 @@
 """The KPI API (who may, which district), the dashboard and monthly pages, the XLSX and PDF, and the
 dashboard's fixed number of SQL queries."""
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -63,13 +64,27 @@ def test_dashboard_pages(known_month, login):
     html = page.get_data(as_text=True)
     assert 'id="r-orders"' in html and "<svg" in html and "<script" not in html.split("</head>")[1]
     assert "Districts compared" in html and "/dispatch/?status=all" in html
+    words = _words(html)  # the company's October, as the API gives it
+    for figure in ("Work orders 8 Orders created", "Response time met 3 of 6", "90.0 Emergency arrival, 90th "
+                   "percentile (min) 3 arrivals", "Reading completion 3 of 5 stops", "Recovery rate 120.00 of 150.00 yuan"):
+        assert figure in words, figure
     chief = login("station_chief").get("/reports/?from=2025-10-01&to=2025-10-31", headers={"Accept-Language": "en"})
     assert chief.status_code == 200
     text = chief.get_data(as_text=True)
     assert "Today" in text and "Districts compared" not in text and known_month.a.name in text
     assert login("station_chief").get(f"/reports/?district_id={known_month.b.id}").status_code == 403
     assert login("repair_tech").get("/reports/").status_code == 403
-    assert login("statistician").get("/reports/monthly?month=2025-10").status_code == 200
+    monthly = login("statistician").get("/reports/monthly?month=2025-10", headers={"Accept-Language": "en"})
+    assert monthly.status_code == 200
+    words = _words(monthly.get_data(as_text=True))
+    for figure in ("2025-10 · All districts Work orders created 8 Emergency repair 3", "Stops planned 5 Stops read 3 "
+                   "Reading completion 60.0 %", "Billed (yuan) 150.00 Paid (yuan) 120.00 Recovery rate 80.0 %"):
+        assert figure in words, figure
+
+
+def _words(html: str) -> str:
+    """The page's text: tags dropped, runs of space (and no-break space) made one space."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.replace("&nbsp;", " ")))
 
 
 def test_monthly_xlsx_holds_the_dashboard_numbers(known_month, login):
@@ -90,6 +105,13 @@ def test_monthly_xlsx_holds_the_dashboard_numbers(known_month, login):
 def test_monthly_pdf(known_month, login):
     response = login("statistician").get("/reports/monthly/2025-10.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    from pypdf import PdfReader
+    lines = {re.sub(r"\s+", " ", line).strip()
+             for page in PdfReader(io.BytesIO(response.data)).pages for line in page.extract_text().splitlines()}
+    # the company's October, as the API gives it (test_api_company_and_district_figures)
+    for line in ("工单总数 8", "工单 · 抢修 3", "抢修到场次数 3", "到场时间90分位（分钟） 90.0", "抄表率 60.0 %",
+                 "应收金额（元） 150.00", "实收金额（元） 120.00", "回收率 80.0 %"):
+        assert line in lines, line
     assert login("statistician").get("/reports/monthly/2025-13.pdf").status_code == 422
 
 

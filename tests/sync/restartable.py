@@ -11,13 +11,12 @@ import socket
 import threading
 from collections.abc import Callable
 from datetime import date
-from random import Random
 
 from werkzeug.serving import make_server
 
 from fieldsvc import create_app
-from fieldsvc.core import demo
 from fieldsvc.extensions import db
+from tests import factories
 from tests.conftest import make_test_config
 
 
@@ -112,8 +111,6 @@ def make_app(folder, **extra):
     app = create_app(config)
     with app.app_context():
         db.create_all()
-        demo._districts()
-        demo._staff(Random(1), date.today())
-        db.session.commit()
+        factories.staff(date.today())
         db.session.remove()
     return app

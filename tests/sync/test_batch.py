@@ -1,16 +1,12 @@
 """POST /api/v1/sync: many queued records in one request, each with its own outcome, never twice."""
 import uuid
 
-from fieldsvc.customers.models import Appliance, Customer, District
+from fieldsvc.customers.models import Appliance
+from tests import factories
 
 
 def _customer(db, account_no="81000001"):
-    district = db.session.query(District).first()
-    customer = Customer(account_no=account_no, name="批量", category="residential", gas="NG",
-                        district_id=district.id, address="批量路1号")
-    db.session.add(customer)
-    db.session.commit()
-    return customer.id
+    return factories.customer(account_no, name="批量", address="批量路1号").id
 
 
 def _item(customer_id, kind="stove", client_id=None):

@@ -4,8 +4,8 @@ import json
 import re
 from datetime import datetime
 
-from fieldsvc.customers.models import Customer, District
 from fieldsvc.dispatch.services import orders
+from tests import factories
 
 
 def _shell(client) -> list[str]:
@@ -16,7 +16,7 @@ def _shell(client) -> list[str]:
 def test_shell_holds_every_script_a_field_form_needs(client):
     shell = _shell(client)
     for script in ("app.js", "outbox-db.js", "outbox-page.js", "signature.js", "dispatch.js", "readings.js",
-                   "inspections.js", "hse.js", "complaints.js"):
+                   "inspections.js", "hse.js", "complaints.js", "photos.js"):
         assert f"/static/js/{script}" in shell, script
     assert "/static/js/sw.js" not in shell
 
@@ -27,11 +27,7 @@ def _as_of(body: str) -> datetime:
 
 
 def test_my_jobs_and_the_job_carry_data_as_of_and_precache_the_completion_form(staff, login, db, app):
-    district = db.session.query(District).first()
-    customer = Customer(account_no="83000001", name="离线", category="residential", gas="NG",
-                        district_id=district.id, address="离线路2号")
-    db.session.add(customer)
-    db.session.flush()
+    customer = factories.customer("83000001", name="离线", address="离线路2号", commit=False)
     with app.test_request_context(headers={"Accept-Language": "en"}, method="POST"):
         order = orders.create_order(staff["station_chief"], {"type": "repair", "customer_id": customer.id,
                                                              "description": "点不着火"})

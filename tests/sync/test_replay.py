@@ -1,17 +1,13 @@
 """A form post replayed from the phone's outbox is taken once; a changed replay is a conflict."""
 import uuid
 
-from fieldsvc.customers.models import Appliance, Customer, District
+from fieldsvc.customers.models import Appliance
 from fieldsvc.sync.models import FormSubmission
+from tests import factories
 
 
 def _customer(db):
-    district = db.session.query(District).first()
-    customer = Customer(account_no="80000001", name="离线", category="residential", gas="NG",
-                        district_id=district.id, address="离线路1号")
-    db.session.add(customer)
-    db.session.commit()
-    return customer.id
+    return factories.customer("80000001", name="离线", address="离线路1号").id
 
 
 def test_same_client_id_twice_creates_once(staff, login, db):

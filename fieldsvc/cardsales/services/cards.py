@@ -12,7 +12,7 @@ from fieldsvc import audit, clock
 from fieldsvc.cardsales import rules
 from fieldsvc.cardsales.models import CardAccount, CardEvent, CardMeterCounter, CardSale
 from fieldsvc.customers.models import Customer, Meter
-from fieldsvc.errors import Conflict, Invalid, NotFound
+from fieldsvc.errors import Conflict, Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, require
 
@@ -118,7 +118,7 @@ def _check_card_no(card_no: str, field: str = "card_no") -> str:
     if not CARD_NO.match(card_no):
         raise Invalid({field: [_("A card number is 8 to 20 digits.")]})
     if db.session.execute(select(CardAccount.id).where(CardAccount.card_no == card_no)).first():
-        raise Invalid({field: [_("This card number is already in use.")]})
+        raise Duplicate(field, _("This card number is already in use."))
     return card_no
 
 

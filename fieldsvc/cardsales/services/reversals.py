@@ -1,13 +1,13 @@
-"""Reversal (冲正) of a confirmed sale: the clerk asks, the station chief approves or rejects. Once
-approved the sale is shown as reversed and its amount leaves the clerk's totals. The purchase number
-stays used: the card was confirmed, so the meter may already have counted it."""
+"""Reversal (冲正) of a confirmed sale (rules.REVERSAL_MOVES): the clerk asks, the station chief approves
+or rejects. Once approved the sale is shown as reversed and its amount leaves the clerk's totals. The
+purchase number stays used: the card was confirmed, so the meter may already have counted it."""
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fieldsvc import audit
 from fieldsvc.cardsales import rules
 from fieldsvc.cardsales.models import CardReversal, CardSale
-from fieldsvc.cardsales.services import common, sales, writing
+from fieldsvc.cardsales.services import common, writing
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.models import utcnow
@@ -24,7 +24,6 @@ def reverse(actor, sale: CardSale, reason: str, card_cleared: bool | None = None
 
 
 def request_reversal(actor, sale: CardSale, reason: str) -> CardReversal:
-    require(actor, P.card_sell)
     writing._own_open(actor, sale)
     reason = (reason or "").strip()
     if not reason:
@@ -43,15 +42,15 @@ def request_reversal(actor, sale: CardSale, reason: str) -> CardReversal:
 
 def decide(actor, sale: CardSale, approve: bool, note: str | None = None) -> CardReversal:
     """The station chief approves (the sale is reversed) or rejects (it stands) the open request."""
-    require(actor, P.card_reversal_approve)
+    writing.authorise(actor, sale, rules.By.chief)
     request = sale.open_reversal
-    if request is None:
+    decision = rules.ReversalStatus.approved if approve else rules.ReversalStatus.rejected
+    if request is None or rules.REVERSAL_MACHINE.move(request.status, decision) is None:
         raise Conflict(_("No reversal of this sale is waiting for approval."))
-    if sales.day_closed(sale.clerk_id, sale.outlet_id, sale.business_date):
-        raise Conflict(_("The day of this sale is closed: it can no longer change."))
-    if approve and not rules.may_move(sale.status, rules.Status.reversed):
+    writing.require_open_day(sale)
+    if approve and rules.SALE_MACHINE.move(sale.status, rules.Status.reversed) is None:
         raise Conflict(_("This sale cannot be reversed any more."))
-    request.status = "approved" if approve else "rejected"
+    request.status = decision.value
     request.decided_by, request.decided_at, request.note = actor.id, utcnow(), (note or None)
     if approve:
         sale.status = rules.Status.reversed

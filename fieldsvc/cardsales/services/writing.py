@@ -22,16 +22,32 @@ def payload_of(sale: CardSale) -> writer.CardPayload:
                               purchase_seq=sale.purchase_seq, volume_m3=sale.volume_m3, sale_id=sale.id)
 
 
-def _own_open(actor, sale: CardSale) -> None:
-    """Only the clerk who took the money works the sale, and only while that day is open."""
+def authorise(actor, sale: CardSale, by: str) -> None:
+    """Refuse unless this actor makes this kind of move (rules.By) on this sale: the clerk's moves are the
+    clerk's who took the money (card_sell); the chief's need card_reversal_approve. Used to refuse a move
+    and, through moves.available_moves, to offer only those it would accept."""
+    if by == rules.By.chief:
+        require(actor, P.card_reversal_approve)
+        return
+    require(actor, P.card_sell)
     if sale.clerk_id != actor.id:
         raise NotAllowed(_("Only %(name)s, who took this sale, can work on it.", name=sale.clerk.name))
+
+
+def require_open_day(sale: CardSale) -> None:
     if sales.day_closed(sale.clerk_id, sale.outlet_id, sale.business_date):
         raise Conflict(_("The day of this sale is closed: it can no longer change."))
 
 
+def _own_open(actor, sale: CardSale) -> None:
+    """Only the clerk who took the money works the sale, and only while that day is open."""
+    authorise(actor, sale, rules.By.clerk)
+    require_open_day(sale)
+
+
 def _move(sale: CardSale, to: str) -> None:
-    if not rules.may_move(sale.status, to):
+    """Along the sale's table (rules.SALE_MACHINE); anything else is a conflict with its state."""
+    if rules.SALE_MACHINE.move(sale.status, to) is None:
         raise Conflict(_("This sale is “%(status)s”: it cannot become “%(to)s” now.",
                          status=label(sale.status, "card_sale_status"), to=label(to, "card_sale_status")))
     sale.status = to
@@ -40,7 +56,6 @@ def _move(sale: CardSale, to: str) -> None:
 def write_card(actor, sale: CardSale, reported: writer.WriteResult | None = None) -> CardSale:
     """Write the purchase to the card (simulated writer), or record what the bridge reports. A failed
     write leaves the sale pending with the error: try again, or reverse it."""
-    require(actor, P.card_sell)
     _own_open(actor, sale)
     if sale.status != rules.Status.pending:
         raise Conflict(_("This sale was already written to the card."))
@@ -67,7 +82,6 @@ def write_card(actor, sale: CardSale, reported: writer.WriteResult | None = None
 def confirm(actor, sale: CardSale, image: writer.CardImage | None = None) -> CardSale:
     """Read the card back (or take the bridge's read-back): the purchase number and volume on the card
     must be this sale's. Then the sale is final."""
-    require(actor, P.card_sell)
     _own_open(actor, sale)
     if sale.status == rules.Status.pending:
         raise Conflict(_("Write the card first."))
@@ -98,7 +112,6 @@ def confirm(actor, sale: CardSale, image: writer.CardImage | None = None) -> Car
 def reverse_unconfirmed(actor, sale: CardSale, reason: str, card_cleared: bool | None = None) -> CardSale:
     """冲正 of a sale the card never confirmed: kept with the reason, excluded from the totals, and its
     purchase number given back to the meter (the meter never saw it) so the next sale reuses it."""
-    require(actor, P.card_sell)
     _own_open(actor, sale)
     reason = (reason or "").strip()
     if not reason:

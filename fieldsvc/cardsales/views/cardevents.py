@@ -26,7 +26,8 @@ def _errors(exc, fields: tuple[str, ...]) -> tuple[dict, int]:
     errors = {}
     for key, messages in (getattr(exc, "errors", None) or {"_schema": [exc.message]}).items():
         errors.setdefault(key if key in fields else "_schema", []).extend(messages)
-    return errors, 409 if isinstance(exc, Conflict) else 422
+    # A taken card number (Duplicate) is the field's error: the form is shown again, 422 like any bad field.
+    return errors, 409 if isinstance(exc, Conflict) and not isinstance(exc, Invalid) else 422
 
 
 @bp.route("/meters/<int:meter_id>/issue", methods=["GET", "POST"], endpoint="issue")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc.cardsales import schemas, writer
-from fieldsvc.cardsales.services import receipts, reversals, sales, writing
+from fieldsvc.cardsales.services import moves, receipts, reversals, sales, writing
 from fieldsvc.cardsales.views import bp
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
@@ -21,6 +21,7 @@ SIMULATED_FAILURES = {"fail_write": ("write", "simulated: the card did not answe
 
 def _page(sale, errors=None, values=None, status=200):
     return render_template("cardsales/sale.html", sale=sale, errors=errors or {}, values=values or {},
+                           moves=moves.available_moves(current_user, sale),
                            writer_mode=writer.mode(), bridge_url=writer.bridge_url(),
                            payload=writing.payload_of(sale).as_json()), status
 

@@ -6,6 +6,7 @@ public web form), checks permissions first, flushes and never commits.
     handling  the state table: judge, route, investigate, propose, approve, resolve, confirm, reopen;
               start the work order; notes
     followup  the follow-up call after closure (satisfaction 1–5; 1–2 reopens)
+    first_contact  the owner's duty (首问负责制): the reply to the customer, the hand-over to a colleague
     analysis  the director's monthly analysis, aggregated in SQL; improvement actions → HSE
 """
 from fieldsvc.complaints.services.access import get_complaint, list_complaints, overdue_count, overdue_list

@@ -121,8 +121,10 @@ def photos(actor, complaint: Complaint) -> list[Upload]:
 
 @dataclass(frozen=True)
 class PublicStatus:
-    """All the public status page may show: the number, the state and its times. No names, phones,
-    notes, categories or descriptions, so the template cannot leak them even by mistake."""
+    """All the public status page may show: the number, the state, its times and, once a solution is
+    approved, the owner's reply (refused at input when it names anyone or gives a phone number, and
+    masked again here). No names, phones, notes, categories or descriptions, so the template cannot
+    leak them even by mistake."""
 
     tracking_no: str
     status: str
@@ -132,6 +134,7 @@ class PublicStatus:
     resolve_due: datetime
     resolved_at: datetime | None
     closed_at: datetime | None
+    reply: str | None = None  # the owner's reply, once a solution is approved (rules.public_reply)
 
 
 def public_status(tracking_no: str | None) -> PublicStatus:
@@ -141,8 +144,9 @@ def public_status(tracking_no: str | None) -> PublicStatus:
     if number is not None:
         row = db.session.execute(select(
             Complaint.tracking_no, Complaint.status, Complaint.received_at, Complaint.first_contact_due,
-            Complaint.first_contacted_at, Complaint.resolve_due, Complaint.resolved_at, Complaint.closed_at)
-            .where(Complaint.tracking_no == number)).one_or_none()
+            Complaint.first_contacted_at, Complaint.resolve_due, Complaint.resolved_at, Complaint.closed_at,
+            Complaint.reply_text).where(Complaint.tracking_no == number)).one_or_none()
     if row is None:
         raise NotFound(_("No request or complaint has this tracking number."))
-    return PublicStatus(*row)
+    *times, reply_text = row
+    return PublicStatus(*times, reply=rules.public_reply(row.status, reply_text))

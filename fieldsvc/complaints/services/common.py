@@ -1,11 +1,13 @@
-"""Shared steps of the complaint services: the configured targets, the history line + audit entry,
-and the optimistic lock."""
+"""Shared steps of the complaint services: the configured targets, the resolution clock on the working-day
+calendar, the history line + audit entry, and the optimistic lock."""
 import json
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
-from fieldsvc import audit
+from fieldsvc import audit, clock
+from fieldsvc.calendar import services as calendar
 from fieldsvc.complaints import rules
 from fieldsvc.complaints.models import Complaint, ComplaintEvent
 from fieldsvc.errors import Conflict
@@ -17,6 +19,16 @@ ENTITY = "complaint"
 def targets() -> dict:
     """The category targets with app.config["COMPLAINT_TARGETS"] applied (checked at start-up too)."""
     return rules.targets(current_app.config.get("COMPLAINT_TARGETS"))
+
+
+def resolve_due(category: str, at: datetime) -> datetime:
+    """The resolution clock of a complaint received (or reopened) at `at`: N working days as the
+    working-day calendar counts them (holidays off, make-up working days on)."""
+    table = targets()
+    zone = clock.zone()
+    days = table[rules.Category(category)].resolve_working_days
+    overrides = calendar.working_day_overrides(at.astimezone(zone).date(), days)
+    return rules.resolve_due(category, at, zone, table, overrides)
 
 
 def check_version(complaint: Complaint, version: int | None) -> None:

@@ -8,13 +8,12 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from fieldsvc import clock
 from fieldsvc.auth.models import User
 from fieldsvc.complaints import rules
 from fieldsvc.complaints.labels import GROUPS
 from fieldsvc.complaints.models import Complaint, ComplaintSolution
 from fieldsvc.complaints.services.access import get_complaint
-from fieldsvc.complaints.services.common import check_version, flush, record_event, targets
+from fieldsvc.complaints.services.common import check_version, flush, record_event, resolve_due
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
 from fieldsvc.models import utcnow
@@ -184,7 +183,7 @@ def _reopen(complaint: Complaint) -> None:
     complaint.reopen_count = (complaint.reopen_count or 0) + 1
     complaint.resolved_at = complaint.closed_at = None
     complaint.valid = True
-    complaint.resolve_due = rules.resolve_due(complaint.category, now, clock.zone(), targets())
+    complaint.resolve_due = resolve_due(complaint.category, now)
 
 
 # --- the work order ----------------------------------------------------------------------------------

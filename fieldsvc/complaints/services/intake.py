@@ -13,7 +13,7 @@ from fieldsvc import clock
 from fieldsvc.auth.models import User
 from fieldsvc.complaints import rules
 from fieldsvc.complaints.models import Complaint
-from fieldsvc.complaints.services.common import ENTITY, record_event, targets
+from fieldsvc.complaints.services.common import ENTITY, record_event, resolve_due, targets
 from fieldsvc.customers.models import Customer, District
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
@@ -97,7 +97,7 @@ def _create(actor, data: dict, customer: Customer | None, district_id: int | Non
         complainant_key=rules.complainant_key(customer.id if customer else None, data["contact_phone"]),
         status=rules.Status.received, received_by_id=getattr(actor, "id", None), owner_id=owner_id,
         received_at=now, first_contact_due=rules.first_contact_due(data["category"], now, table),
-        resolve_due=rules.resolve_due(data["category"], now, clock.zone(), table), reopen_count=0)
+        resolve_due=resolve_due(data["category"], now), reopen_count=0)
     saved = [save_image(actor, blob, "photo", field="photos") for blob in photos or [] if blob]
     _insert_with_tracking_no(complaint)
     attach(saved, ENTITY, complaint.id)

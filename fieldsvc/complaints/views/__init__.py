@@ -24,4 +24,4 @@ def photo_blobs(files) -> list[bytes]:
     return [blob for blob in (f.read() for f in files.getlist("photos")) if blob]
 
 
-from fieldsvc.complaints.views import analysis, complaint, public, staff  # noqa: E402,F401  (routes)
+from fieldsvc.complaints.views import analysis, complaint, ledger, public, staff  # noqa: E402,F401  (routes)

@@ -1,5 +1,5 @@
 """The complaint page and its forms: the next step on the state table, the work order, notes, the
-follow-up call. A refused form re-renders the page with what was typed (422) or the conflict (409)."""
+follow-up call, the owner's reply to the customer and the hand-over (首问负责制). A refused form re-renders the page with what was typed (422) or the conflict (409)."""
 import re
 
 from flask import flash, redirect, render_template, request, url_for
@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc.complaints import rules, schemas
-from fieldsvc.complaints.services import access, followup, handling
+from fieldsvc.complaints.services import access, first_contact, followup, handling
 from fieldsvc.complaints.views import bp, district_options
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
@@ -28,7 +28,10 @@ def _page(complaint_id: int, status: int = 200, errors=None, form: str | None = 
         moves=handling.available_moves(current_user, complaint),
         order_types=rules.order_types_for(complaint.category),
         staff=handling.staff_for_responsible(current_user) if handler else [],
-        districts=district_options() if handler else [], max_solutions=MAX_SOLUTIONS), status
+        districts=district_options() if handler else [], max_solutions=MAX_SOLUTIONS,
+        owner_may=first_contact.may_act(current_user, complaint),
+        handover_to=first_contact.handover_candidates(current_user, complaint),
+        reply_public=rules.public_reply(complaint.status, complaint.reply_text) is not None), status
 
 
 def _act(complaint_id: int, form: str, action, message: str):
@@ -119,3 +122,22 @@ def record_followup(complaint_id):
         if complaint.status == rules.Status.investigating:
             flash(_("The customer is dissatisfied: the complaint is reopened for investigation."), "warning")
     return _act(complaint_id, "followup", run, _("Follow-up call recorded."))
+
+
+@bp.post("/<int:complaint_id>/reply")
+@permission_required(P.complaints_intake)
+def reply(complaint_id):
+    def run():
+        data = load_form(schemas.ReplyIn())
+        first_contact.reply(current_user, complaint_id, data["text"], data.get("version"))
+    return _act(complaint_id, "reply", run, _("Reply to the customer recorded."))
+
+
+@bp.post("/<int:complaint_id>/handover")
+@permission_required(P.complaints_intake)
+def handover(complaint_id):
+    """The previous owner still sees the complaint: they received it, or they handle complaints."""
+    def run():
+        data = load_form(schemas.HandoverIn())
+        first_contact.handover(current_user, complaint_id, data["to_user_id"], data["note"], data.get("version"))
+    return _act(complaint_id, "handover", run, _("Complaint handed over."))

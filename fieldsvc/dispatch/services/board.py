@@ -1,7 +1,11 @@
 """The station chief's board and the technician's job list: a fixed number of queries whatever the size.
 
 Everything a row shows is eager-loaded in the row query; the board is paginated; the loads per
-technician come from one grouped query. A test holds the board to ≤ 10 queries at 30 and 30,000 orders.
+technician come from one grouped query; the suggestions for every row come from one pool (services/
+suggestions.py). A test holds the board to a fixed count at 30 and 30,000 orders.
+
+The open board stays current by polling `version`: two primary-key lookups, so an unchanged board costs
+the server almost nothing (the page answers 304) and no worker is held per open board.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,8 +17,8 @@ from fieldsvc import clock
 from fieldsvc.auth.models import User
 from fieldsvc.customers.models import District
 from fieldsvc.dispatch import rules
-from fieldsvc.dispatch.models import WorkOrder
-from fieldsvc.dispatch.services.orders import assignable_staff
+from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent
+from fieldsvc.dispatch.services import suggestions
 from fieldsvc.extensions import db
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, require
@@ -22,7 +26,7 @@ from fieldsvc.permissions import P, require
 PINNED_LIMIT = 30
 OPEN = [s.value for s in rules.OPEN]
 ON_SITE_TYPES = [t.value for t, target in rules.DEFAULT_TARGETS.items() if target.milestone == rules.Milestone.on_site]
-ACTIVE_TECH = [rules.Status.assigned, rules.Status.accepted, rules.Status.en_route, rules.Status.on_site]
+ACTIVE_TECH = sorted(rules.ON_LIST)
 
 
 @dataclass
@@ -45,7 +49,8 @@ class Board:
     now: datetime
     filters: Filters
     per_page: int
-    staff_by_type: dict[str, list[User]] = field(default_factory=dict)
+    # order id → who to send, best first (assignable rows only)
+    suggested: dict[int, list[suggestions.Ranked]] = field(default_factory=dict)
 
 
 def due_state(order: WorkOrder, now: datetime) -> str:
@@ -57,7 +62,7 @@ def due_state(order: WorkOrder, now: datetime) -> str:
     return rules.due_state(order.created_at, order.due_at, now, reached)
 
 
-def _day_start(now: datetime) -> datetime:
+def day_start(now: datetime) -> datetime:
     local = now.astimezone(clock.zone())
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
@@ -79,7 +84,7 @@ def board(actor, filters: Filters, per_page: int = 30) -> Board:
     """Open emergencies pinned on top (oldest call first); then new orders, then the rest by due time."""
     require(actor, P.orders_view_all)
     now = utcnow()
-    since = _day_start(now)
+    since = day_start(now)
     where = [c for c in (
         _status_filter(filters.status, since),
         WorkOrder.type == filters.type if filters.type else None,
@@ -97,12 +102,25 @@ def board(actor, filters: Filters, per_page: int = 30) -> Board:
     rank = case((WorkOrder.status == rules.Status.new, 0), (WorkOrder.status.in_(OPEN), 1), else_=2)
     orders = db.session.execute(rest.options(*_row_options()).order_by(rank, WorkOrder.due_at, WorkOrder.id)
                                 .limit(per_page).offset((max(filters.page, 1) - 1) * per_page)).scalars().all()
-    staff = assignable_staff(actor)
+    require(actor, P.orders_assign)  # the pickers: who may be sent
+    staff = suggestions.field_staff()
     result = Board(pinned=list(pinned), orders=list(orders), total=total, loads=_loads(since), staff=staff,
                    districts=list(db.session.execute(select(District).order_by(District.code)).scalars()),
                    now=now, filters=filters, per_page=per_page)
-    result.staff_by_type = {t.value: [u for u in staff if rules.may_assign(u.role, t)] for t in rules.OrderType}
+    result.suggested = suggestions.for_rows(actor, result.pinned + result.orders, staff,
+                                            {k: v["open"] for k, v in result.loads.items()})
     return result
+
+
+def version(actor, now: datetime | None = None) -> str:
+    """What the board looks like changes when an order is created (its id) or moves (every change writes
+    an event: its id), and with the clock (due badges): the last ids and the minute. Two index lookups."""
+    require(actor, P.orders_view_all)
+    last_event = select(func.max(WorkOrderEvent.id)).scalar_subquery()
+    last_order = select(func.max(WorkOrder.id)).scalar_subquery()
+    event_id, order_id = db.session.execute(select(last_event, last_order)).one()
+    minute = int((now or utcnow()).timestamp() // 60)
+    return f"{event_id or 0}.{order_id or 0}.{minute}"
 
 
 def _loads(since: datetime) -> dict[int, dict]:
@@ -110,12 +128,12 @@ def _loads(since: datetime) -> dict[int, dict]:
     open_ = func.sum(case((WorkOrder.status.in_(ACTIVE_TECH), 1), else_=0))
     done = func.sum(case((WorkOrder.completed_at >= since, 1), else_=0))
     stmt = (select(WorkOrder.assignee_id, open_, done)
-            .where(WorkOrder.assignee_id.is_not(None), WorkOrder.id.in_(_active_or_done_since(since)))
+            .where(WorkOrder.assignee_id.is_not(None), WorkOrder.id.in_(active_or_done_since(since)))
             .group_by(WorkOrder.assignee_id))
     return {a: {"open": int(o or 0), "done_today": int(d or 0)} for a, o, d in db.session.execute(stmt)}
 
 
-def _active_or_done_since(since: datetime, *where):
+def active_or_done_since(since: datetime, *where):
     """Ids of the orders on a technician's list or finished since `since`. Two index scans (status, completed_at)
     joined by UNION: written as one OR, the databases scan every order a technician ever had (thousands a year)."""
     # The second branch is left unfiltered on purpose: given "assignee = ?" too, SQLite picks the assignee
@@ -136,10 +154,10 @@ def my_jobs(actor) -> Jobs:
     """The technician's own orders: what is due by tonight (or under way), what comes later, what is done."""
     require(actor, P.orders_work)
     now = utcnow()
-    since = _day_start(now)
+    since = day_start(now)
     tonight = since + timedelta(days=1)
     stmt = (select(WorkOrder).where(WorkOrder.assignee_id == actor.id,
-                                    WorkOrder.id.in_(_active_or_done_since(since, WorkOrder.assignee_id == actor.id)))
+                                    WorkOrder.id.in_(active_or_done_since(since, WorkOrder.assignee_id == actor.id)))
             .options(joinedload(WorkOrder.customer), joinedload(WorkOrder.district))
             .order_by(case((WorkOrder.type == rules.OrderType.emergency, 0), else_=1), WorkOrder.due_at))
     jobs = Jobs([], [], [], now)
@@ -162,7 +180,7 @@ def _today(order: WorkOrder, tonight: datetime) -> bool:
 def jobs_today_count(actor) -> int:
     """For the technician's home page: open jobs due by tonight, under way, or emergencies."""
     require(actor, P.orders_work)
-    tonight = _day_start(utcnow()) + timedelta(days=1)
+    tonight = day_start(utcnow()) + timedelta(days=1)
     stmt = select(func.count(WorkOrder.id)).where(
         WorkOrder.assignee_id == actor.id, WorkOrder.status.in_(ACTIVE_TECH),
         or_(WorkOrder.due_at < tonight, WorkOrder.type == rules.OrderType.emergency,

@@ -12,7 +12,7 @@ from fieldsvc import audit
 from fieldsvc.auth.models import User
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import CustodyItem, CustodyMove, WorkOrder
-from fieldsvc.errors import Invalid, NotFound
+from fieldsvc.errors import Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, require
 
@@ -26,6 +26,9 @@ class Holding:
     quantity: Decimal
 
 
+DEFAULT_UNIT = "件"  # a piece, as the store counts when no unit is given
+
+
 def list_items(actor) -> list[CustodyItem]:
     if not can(actor, P.orders_work):
         require(actor, P.custody_manage)
@@ -36,8 +39,8 @@ def create_item(actor, data: dict) -> CustodyItem:
     """data: code, name, kind (tool|part), unit."""
     require(actor, P.custody_manage)
     if db.session.execute(select(CustodyItem.id).where(CustodyItem.code == data["code"])).first():
-        raise Invalid({"code": [_("This code already exists.")]})
-    item = CustodyItem(code=data["code"], name=data["name"], kind=data["kind"], unit=data.get("unit") or "pc")
+        raise Duplicate("code", _("This code already exists."))  # a race past this: the unique index, 409
+    item = CustodyItem(code=data["code"], name=data["name"], kind=data["kind"], unit=data.get("unit") or DEFAULT_UNIT)
     db.session.add(item)
     db.session.flush()
     audit.record(actor, "custody.item_create", "custody_item", item.id, code=item.code, kind=item.kind)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from fieldsvc import clock
 from fieldsvc.auth.models import User
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent
@@ -16,6 +17,7 @@ from fieldsvc.dispatch.services import steps
 from fieldsvc.dispatch.services.completion import complete_order
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
+from fieldsvc.hse.services import observations
 from fieldsvc.labels import label
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, can, require
@@ -24,10 +26,13 @@ from fieldsvc.statemachine import Step
 # --- reading ----------------------------------------------------------------------------------------
 
 def may_see(actor, order: WorkOrder) -> bool:
-    """Dispatchers see every order; a technician only the orders assigned to them."""
+    """Dispatchers see every order; a technician only the orders assigned to them; the safety office (read
+    only: it has none of the moves) the orders that fed an HSE record, which its inbox links to."""
     if can(actor, P.orders_view_all):
         return True
-    return can(actor, P.orders_work) and order.assignee_id == actor.id
+    if can(actor, P.orders_work) and order.assignee_id == actor.id:
+        return True
+    return observations.fed_by_order(actor, order.id)  # HSE owns that rule: its records link here
 
 
 def may_see_id(actor, order_id: int) -> bool:
@@ -37,8 +42,10 @@ def may_see_id(actor, order_id: int) -> bool:
 
 
 def get_order(actor, order_id: int) -> WorkOrder:
-    """The order, or NotFound when it does not exist or is another technician's (no existence leak)."""
-    require(actor, P.orders_view)
+    """The order, or NotFound when it does not exist or is another technician's (no existence leak).
+    Without the orders permission, the safety office may read an order that fed an HSE record (may_see)."""
+    if not can(actor, P.orders_view):
+        require(actor, P.hse_manage)
     order = db.session.get(WorkOrder, order_id, options=[joinedload(WorkOrder.customer),
                                                          joinedload(WorkOrder.assignee)])
     if order is None or not may_see(actor, order):
@@ -64,9 +71,12 @@ def list_orders(actor, status=None, type_=None, district_id=None, assignee_id=No
 
 
 def previous_orders(actor, order: WorkOrder, limit: int = 10) -> list[WorkOrder]:
-    """What happened at this address before: the customer's (or the same address's) other orders."""
+    """What happened at this address before: the customer's (or the same address's) other orders. For whoever
+    works or dispatches orders; the safety office reads only the orders its records came from."""
     if not may_see(actor, order):
         raise NotFound()
+    if not can(actor, P.orders_view):
+        return []
     same = (WorkOrder.customer_id == order.customer_id if order.customer_id
             else WorkOrder.address == order.address)
     stmt = (select(WorkOrder).where(same, WorkOrder.id != order.id, WorkOrder.created_at <= order.created_at)
@@ -125,6 +135,12 @@ def _check_assignee(assignee_id: int, order_type: str) -> User:
     if not rules.may_assign(user.role, order_type):
         raise Invalid({"assignee_id": [_("%(name)s cannot take a %(type)s order.", name=user.name,
                                          type=label(order_type, "wo_type"))]})
+    # RULES.md §1: an expired licence blocks the work it licenses (the suggestions leave them out too).
+    licensed, _until = rules.licence_valid_until(user.role, [(q.kind, q.expires_on) for q in user.qualifications],
+                                                 clock.today())
+    if not licensed:
+        raise Invalid({"assignee_id": [_("%(name)s holds no valid licence for this work: renew it first.",
+                                         name=user.name)]})
     return user
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from fieldsvc import audit, clock
 from fieldsvc.auth.models import User
+from fieldsvc.calendar import services as calendar
 from fieldsvc.customers.models import Customer, District
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent
@@ -98,9 +99,13 @@ def _place(data: dict) -> tuple[Customer | None, int, str]:
 
 
 def due_for(order_type: str, created_at: datetime, deadline=None) -> datetime:
-    """When an order of this type made at `created_at` is due (the configured targets, the local calendar)."""
+    """When an order of this type made at `created_at` is due (the configured targets, the local calendar;
+    a follow-up visit's next working day on the working-day calendar)."""
     table = rules.targets(current_app.config.get("DISPATCH_TARGETS"))
-    return rules.due_at(order_type, created_at, clock.zone(), table, deadline)
+    overrides = None
+    if order_type == rules.OrderType.followup_visit:
+        overrides = calendar.working_day_overrides(created_at.astimezone(clock.zone()).date(), 1)
+    return rules.due_at(order_type, created_at, clock.zone(), table, deadline, overrides)
 
 
 def new_order(actor, data: dict, parent: WorkOrder | None = None) -> WorkOrder:

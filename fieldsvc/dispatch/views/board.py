@@ -1,15 +1,19 @@
-"""The chief's board, the new-order form, the follow-up queue and the technician's job list."""
-from flask import flash, redirect, render_template, request, url_for
+"""The chief's board (and its live part), the new-order form with who to send, the follow-up queue and
+the technician's job list."""
+import hashlib
+
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc.customers import services as customer_services
 from fieldsvc.dispatch import rules, schemas
 from fieldsvc.dispatch.services import board as board_services
-from fieldsvc.dispatch.services import orders
+from fieldsvc.dispatch.services import orders, suggestions
 from fieldsvc.dispatch.views import bp
+from fieldsvc.i18n import current_locale
 from fieldsvc.labels import options
-from fieldsvc.permissions import ROLE_LABELS, P, permission_required
+from fieldsvc.permissions import P, permission_required
 from fieldsvc.web import form_page, load_form
 
 PER_PAGE = 30
@@ -28,10 +32,30 @@ def _filters(forced_type: str | None = None) -> board_services.Filters:
         page=max(args.get("page", 1, type=int), 1))
 
 
+LIVE_VIEWS = {"board": "dispatch.board", "followups": "dispatch.followups"}
+
+
+def _etag(filters, endpoint: str) -> str:
+    """The board as this user sees it now: its version, who looks, in which language, which view."""
+    seen = f"{board_services.version(current_user)}|{current_user.id}|{current_locale()}|{endpoint}|{filters!r}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:32]
+
+
+def _args() -> dict:
+    return {k: v for k, v in request.args.items() if k != "view"}
+
+
+def _board_context(filters, endpoint: str) -> dict:
+    return {"board": board_services.board(current_user, filters, PER_PAGE), "f": filters, "endpoint": endpoint,
+            "board_path": url_for(endpoint, **_args())}
+
+
 def _render_board(filters, endpoint="dispatch.board"):
-    view = board_services.board(current_user, filters, PER_PAGE)
-    return render_template("dispatch/board.html", board=view, f=filters, endpoint=endpoint,
-                           status_choices=STATUS_CHOICES)
+    etag = _etag(filters, endpoint)  # before the board is read: a change in between shows at the next poll
+    view = next(k for k, v in LIVE_VIEWS.items() if v == endpoint)
+    live_url = url_for("dispatch.board_live", view=view, **_args())
+    return render_template("dispatch/board.html", status_choices=STATUS_CHOICES, etag=etag, live_url=live_url,
+                           **_board_context(filters, endpoint))
 
 
 @bp.get("/")
@@ -47,6 +71,23 @@ def followups():
     return _render_board(_filters(rules.OrderType.followup_visit), "dispatch.followups")
 
 
+@bp.get("/board/live")
+@permission_required(P.orders_view_all)
+def board_live():
+    """The board's changing part for board.js: 304 while nothing changed (one cheap query), else the fragment.
+    The phone asks every 10 s; nothing waits on the server between two asks."""
+    endpoint = LIVE_VIEWS.get(request.args.get("view"), "dispatch.board")
+    filters = _filters(rules.OrderType.followup_visit if endpoint == "dispatch.followups" else None)
+    etag = _etag(filters, endpoint)
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+        response.set_etag(etag)
+        return response
+    response = Response(render_template("dispatch/_board_live.html", **_board_context(filters, endpoint)))
+    response.set_etag(etag)
+    return response
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required(P.orders_create)
 def new():
@@ -60,7 +101,21 @@ def new():
         "dispatch/new.html", process, _prefill() if request.method == "GET" else None,
         type_options=[(k, v) for k, v in options("wo_type") if k != rules.OrderType.followup_visit],
         district_options=[(d.id, d.name) for d in customer_services.list_districts()],
-        staff_options=[(u.id, f"{u.name} · {ROLE_LABELS[u.role]}") for u in orders.assignable_staff(current_user)])
+        suggest=_suggest_for)  # called by the page as it is drawn: nothing is ranked for a form that succeeded
+
+
+def _suggest_for(values) -> list:
+    """Who to send for what the form holds so far (type, account number or district)."""
+    district = values.get("district_id")
+    return suggestions.for_new(current_user, values.get("type"), (values.get("account_no") or "").strip() or None,
+                               int(district) if str(district or "").isdigit() else None)
+
+
+@bp.get("/new/suggestions")
+@permission_required(P.orders_create)
+def new_suggestions():
+    """The new-order form's "Assign to" block again, for the type and place chosen so far (board.js)."""
+    return render_template("dispatch/_suggest.html", values=request.args, errors={}, suggest=_suggest_for)
 
 
 def _prefill() -> dict:

@@ -208,12 +208,20 @@ def available_moves(actor, nc: Nonconformity) -> list[Step]:
     return sorted(steps, key=lambda step: rules.NC_STATES.index(step.to))
 
 
+REASON_MAX = 2000  # as the API's schema (NcTransitionIn): the page posts the same field
+
+
 def transition(actor, nc: Nonconformity, to: str, version: int | None = None,
                reason: str | None = None) -> Nonconformity:
-    """Move along the state table; closing needs the director (nonconformity_approve)."""
+    """Move along the state table; closing needs the director (nonconformity_approve). An unknown target is
+    refused without being repeated: the page flashes the message into the session cookie."""
     _authorise(actor, rules.nc_by(to))
     if version is not None and version != nc.version:
         raise Conflict()
+    if to not in rules.NC_STATES:
+        raise Conflict(_("A nonconformity cannot go from %(a)s to that status.", a=label(nc.status, "hse_nc_state")))
+    if reason is not None and len(reason) > REASON_MAX:
+        raise Invalid({"reason": [_("At most %(max)d characters.", max=REASON_MAX)]})
     blockers = rules.nc_blockers(nc.status, to, facts(nc, reason))
     if "illegal" in blockers:
         raise Conflict(_("A nonconformity cannot go from %(a)s to %(b)s.", a=label(nc.status, "hse_nc_state"),

@@ -141,6 +141,17 @@ def mark_registered(actor, observation_id: int, hazard=None, aspect=None) -> Hse
     return observation
 
 
+def fed_by_order(actor, order_id: int) -> bool:
+    """May the safety office read this work order (dispatch's order view rule asks)? Yes for whoever manages
+    HSE when a field job fed an observation from it (an emergency with a leak found): the inbox and the
+    nonconformity raised from it link to the order. Only from_field sets work_order_id, and a nonconformity
+    points at an order only through such an observation, so nothing typed can widen this."""
+    if not can(actor, P.hse_manage):
+        return False
+    return db.session.execute(select(HseObservation.id).where(HseObservation.work_order_id == order_id)
+                              .limit(1)).first() is not None
+
+
 def source_of(observation: HseObservation) -> tuple[str, int]:
     """What a nonconformity raised from the observation points at: the field record that found the
     hazard (the register lists those as fed from other domains), or the observation itself."""

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from fieldsvc import audit
 from fieldsvc.auth.models import User
-from fieldsvc.errors import Invalid, NotFound
+from fieldsvc.errors import Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.hse import rules
 from fieldsvc.hse.models import (
@@ -40,7 +40,7 @@ def create_topic(actor, name: str, description: str | None = None) -> TrainingTo
     if not name:
         raise Invalid({"name": [_("This field is required.")]})
     if db.session.execute(select(TrainingTopic.id).where(TrainingTopic.name == name)).first():
-        raise Invalid({"name": [_("This topic already exists.")]})
+        raise Duplicate("name", _("This topic already exists."))  # a race past this: the unique index, 409
     topic = TrainingTopic(name=name, description=(description or "").strip() or None)
     db.session.add(topic)
     db.session.flush()

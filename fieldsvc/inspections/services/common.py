@@ -1,5 +1,6 @@
 """Shared by the inspection services: the deployment's tables (config over rules defaults), loading a
 customer, who may see an inspection or a hazard."""
+import math
 from datetime import datetime
 
 from flask import current_app
@@ -35,7 +36,9 @@ def evaluate(gas: str, static_pa, working_pa) -> rules.PressureResult:
 def bands() -> dict[str, list[int]]:
     """Every gas family's band, for the page's live verdict (the server still decides)."""
     table = rated_pressures()
-    return {gas: [int(v) for v in rules.band(gas, table)] for gas in table}
+    # Whole pascals inside the band: rounding the low end down would show 787 Pa as normal on the page
+    # when the server, with a 787.5 Pa limit, says low.
+    return {gas: [math.ceil(low), math.floor(high)] for gas in table for low, high in [rules.band(gas, table)]}
 
 
 def end_of_day(day) -> datetime:

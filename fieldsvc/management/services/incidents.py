@@ -27,6 +27,7 @@ from fieldsvc.management.models import (
 from fieldsvc.management.services.common import installed, paged, required
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, require
+from fieldsvc.statemachine import Move, Step, permitted
 
 ENTITY = "mgmt_incident"
 ACTION_ENTITY = "mgmt_incident_action"
@@ -259,10 +260,23 @@ def _blocker_messages() -> dict:
     }
 
 
+def authorise_move(actor, incident: Incident, move: Move | None = None) -> None:
+    """Refuse unless this actor handles incidents: every incident move is theirs (rules.By.manager)."""
+    require(actor, P.incidents_manage)
+
+
+def available_moves(actor, incident: Incident) -> list[Step]:
+    """What the incident's page offers this actor: exactly the moves transition() would let them make
+    (what the analysis or the closing still needs is said when it is tried), in table order."""
+    return rules.INCIDENT_MACHINE.allowed(incident.status,
+                                          permitted(lambda move: authorise_move(actor, incident, move)))
+
+
 def transition(actor, incident: Incident, to: str, no_action_reason: str | None = None,
                lock: int | None = None) -> Incident:
     """open → analysed (the analysis is complete) → closed (actions raised, or a reason why none)."""
-    require(actor, P.incidents_manage)
+    move = rules.incident_move(incident.status, to)
+    authorise_move(actor, incident, move)  # before the move is judged: a stranger learns nothing of it
     if lock is not None and lock != incident.version:
         raise Conflict()
     if no_action_reason is not None and no_action_reason.strip():
@@ -285,6 +299,6 @@ def transition(actor, incident: Incident, to: str, no_action_reason: str | None 
     if to == rules.IncidentStatus.closed:
         incident.closed_by, incident.closed_at = actor.id, utcnow()
     db.session.flush()
-    audit.record(actor, f"incident.{rules.INCIDENT_TRANSITIONS[(before, to)]}", ENTITY, incident.id,
+    audit.record(actor, f"incident.{move.action}", ENTITY, incident.id,
                  **{"from": before, "to": to}, no_action_reason=incident.no_action_reason)
     return incident

@@ -19,6 +19,7 @@ from fieldsvc.management.services import metrics
 from fieldsvc.management.services.common import active_user, required
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, can, require
+from fieldsvc.statemachine import Move, Step, permitted
 
 ENTITY = "mgmt_plan"
 ITEM_FIELDS = ("section", "description", "owner_id", "due_on", "metric", "target")
@@ -60,7 +61,7 @@ def require_edit(actor, plan: AnnualPlan) -> None:
 def _draft(plan: AnnualPlan) -> None:
     if plan.status != rules.PlanStatus.draft:
         raise Conflict(_("The plan is %(state)s: its items no longer change (progress still can).",
-                         state=label(plan.status, "plan_status")))
+                         state=label(plan.status, "annual_plan_status")))
 
 
 def create_plan(actor, data: dict) -> AnnualPlan:
@@ -159,15 +160,26 @@ def report_progress(actor, item: PlanItem, data: dict) -> PlanItem:
     return item
 
 
-def transition(actor, plan: AnnualPlan, to: str, reason: str | None = None, lock: int | None = None) -> AnnualPlan:
-    move = rules.plan_move(plan.status, to)
-    if move is None:
-        raise Conflict(_("A plan that is %(a)s cannot become %(b)s.", a=label(plan.status, "plan_status"),
-                         b=label(to, "plan_status")))
+def authorise_move(actor, plan: AnnualPlan, move: Move) -> None:
+    """Refuse unless this actor may make this move: the director's need plans_approve, the author's the
+    plan's author (or the director). A plan's summary moves by the same rule."""
     if move.by == rules.By.director:
         require(actor, P.plans_approve)
     else:
         require_edit(actor, plan)
+
+
+def available_moves(actor, plan: AnnualPlan) -> list[Step]:
+    """What the plan's page offers this actor: exactly the moves transition() would let them make."""
+    return rules.PLAN_MACHINE.allowed(plan.status, permitted(lambda move: authorise_move(actor, plan, move)))
+
+
+def transition(actor, plan: AnnualPlan, to: str, reason: str | None = None, lock: int | None = None) -> AnnualPlan:
+    move = rules.plan_move(plan.status, to)
+    if move is None:
+        raise Conflict(_("A plan that is %(a)s cannot become %(b)s.", a=label(plan.status, "annual_plan_status"),
+                         b=label(to, "annual_plan_status")))
+    authorise_move(actor, plan, move)
     if lock is not None and lock != plan.version:
         raise Conflict()
     blockers = rules.plan_blockers(plan.status, to, len(plan.items), reason)

@@ -1,6 +1,6 @@
 """The register of policies and procedures (制度) and the life of each version.
 
-A version moves along rules.POLICY_TRANSITIONS: the owner drafts and submits, the director approves or
+A version moves along rules.POLICY_TRANSITIONS (rules.POLICY_MACHINE): the owner drafts and submits, the director approves or
 returns, the owner brings the approved version into force (the version it replaces is withdrawn as
 superseded), the director withdraws. Nothing reaches `in_force` without the director's approval.
 Staff who are not policy owners see only the policies that apply to their role, and only in force.
@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 
 from fieldsvc import audit, clock
-from fieldsvc.errors import Conflict, Invalid, NotFound
+from fieldsvc.errors import Conflict, Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.labels import label
 from fieldsvc.management import rules
@@ -17,6 +17,7 @@ from fieldsvc.management.models import Policy, PolicyVersion
 from fieldsvc.management.services.common import active_user, paged, required
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import ROLE_LABELS, P, can, require
+from fieldsvc.statemachine import Move, Step, permitted
 
 ENTITY = "mgmt_policy"
 POLICY_FIELDS = ("number", "title")
@@ -128,7 +129,7 @@ def _check_number(number: str, exclude_id: int | None = None) -> None:
     if exclude_id:
         stmt = stmt.where(Policy.id != exclude_id)
     if db.session.execute(stmt).first():
-        raise Invalid({"number": [_("This number is already used by another policy.")]})
+        raise Duplicate("number", _("This number is already used by another policy."))
 
 
 def create_policy(actor, data: dict) -> Policy:
@@ -225,6 +226,23 @@ def _facts(version: PolicyVersion, reason: str | None) -> rules.PolicyFacts:
                              has_document=bool(version.pdf_key or (version.summary or "").strip()), reason=reason)
 
 
+def authorise_move(actor, version: PolicyVersion, move: Move) -> None:
+    """Refuse unless this actor may make this move: the director's need policies_approve, the owner's
+    the policy's owner (or the director)."""
+    if move.by == rules.By.director:
+        require(actor, P.policies_approve)
+    else:
+        require_manage(actor, version.policy)
+
+
+def available_moves(actor, version: PolicyVersion | None) -> list[Step]:
+    """What the policy's page offers this actor on this version: exactly the moves transition() would let
+    them make (what still blocks one — the PDF, the dates — is said when it is tried), in table order."""
+    if version is None:
+        return []
+    return rules.POLICY_MACHINE.allowed(version.status, permitted(lambda move: authorise_move(actor, version, move)))
+
+
 def transition(actor, version: PolicyVersion, to: str, reason: str | None = None,
                lock: int | None = None) -> PolicyVersion:
     """Move a version along the state table; the director approves, returns and withdraws."""
@@ -232,10 +250,7 @@ def transition(actor, version: PolicyVersion, to: str, reason: str | None = None
     if move is None:
         raise Conflict(_("A version that is %(a)s cannot become %(b)s.", a=label(version.status, "policy_status"),
                          b=label(to, "policy_status")))
-    if move.by == rules.By.director:
-        require(actor, P.policies_approve)
-    else:
-        require_manage(actor, version.policy)
+    authorise_move(actor, version, move)
     if lock is not None and lock != version.version:
         raise Conflict()
     blockers = rules.policy_blockers(version.status, to, _facts(version, reason), clock.today())

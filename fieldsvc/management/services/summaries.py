@@ -15,6 +15,7 @@ from fieldsvc.management.models import AnnualPlan, AnnualSummary
 from fieldsvc.management.services import plans
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, require
+from fieldsvc.statemachine import Step, permitted
 
 ENTITY = plans.ENTITY
 OVERALL = "overall"
@@ -97,7 +98,7 @@ def generate(actor, plan: AnnualPlan, refill: bool = False) -> AnnualSummary:
         raise Conflict(_("The summary is written once the director has approved the plan."))
     summary = plan.summary
     if summary is not None and summary.status != rules.PlanStatus.draft:
-        raise Conflict(_("The summary is %(state)s: it no longer changes.", state=label(summary.status, "plan_status")))
+        raise Conflict(_("The summary is %(state)s: it no longer changes.", state=label(summary.status, "annual_plan_status")))
     snapshot = figures(plan)
     if summary is None:
         summary = AnnualSummary(plan_id=plan.id, status=rules.PlanStatus.draft, figures=snapshot,
@@ -119,7 +120,7 @@ def update_texts(actor, summary: AnnualSummary, texts: dict, lock: int | None = 
     """The author's words, section by section (only the plan's sections; each at most 20,000 characters)."""
     plans.require_edit(actor, summary.plan)
     if summary.status != rules.PlanStatus.draft:
-        raise Conflict(_("The summary is %(state)s: it no longer changes.", state=label(summary.status, "plan_status")))
+        raise Conflict(_("The summary is %(state)s: it no longer changes.", state=label(summary.status, "annual_plan_status")))
     if lock is not None and lock != summary.version:
         raise Conflict()
     allowed = sections(summary.plan)
@@ -138,15 +139,12 @@ def update_texts(actor, summary: AnnualSummary, texts: dict, lock: int | None = 
 
 def transition(actor, summary: AnnualSummary, to: str, reason: str | None = None,
                lock: int | None = None) -> AnnualSummary:
-    """The same table as the plan: the author submits, the director approves or returns."""
+    """The same table as the plan's (rules.PLAN_MACHINE): the author submits, the director approves or returns."""
     move = rules.plan_move(summary.status, to)
     if move is None:
-        raise Conflict(_("A summary that is %(a)s cannot become %(b)s.", a=label(summary.status, "plan_status"),
-                         b=label(to, "plan_status")))
-    if move.by == rules.By.director:
-        require(actor, P.plans_approve)
-    else:
-        plans.require_edit(actor, summary.plan)
+        raise Conflict(_("A summary that is %(a)s cannot become %(b)s.", a=label(summary.status, "annual_plan_status"),
+                         b=label(to, "annual_plan_status")))
+    plans.authorise_move(actor, summary.plan, move)
     if lock is not None and lock != summary.version:
         raise Conflict()
     blockers = rules.plan_blockers(summary.status, to, 1, reason)
@@ -161,6 +159,12 @@ def transition(actor, summary: AnnualSummary, to: str, reason: str | None = None
     audit.record(actor, f"plan.summary_{move.action}", ENTITY, summary.plan_id, **{"from": before, "to": to},
                  reason=reason)
     return summary
+
+
+def available_moves(actor, summary: AnnualSummary) -> list[Step]:
+    """What the summary's page offers this actor: exactly the moves transition() would let them make."""
+    return rules.PLAN_MACHINE.allowed(summary.status,
+                                      permitted(lambda move: plans.authorise_move(actor, summary.plan, move)))
 
 
 def summary_pdf(actor, summary: AnnualSummary) -> bytes:

@@ -80,8 +80,7 @@ def _incident_page(incident, values=None, errors=None, status=200):
         "management/incident.html", incident=incident, moments=incident_report.timeline(current_user, incident),
         ncs=checks.nonconformities(current_user, [a.nonconformity_id for a in incident.actions]),
         manage=can(current_user, P.incidents_manage) and incident.status != rules.IncidentStatus.closed,
-        next_states=[to for (frm, to) in rules.INCIDENT_TRANSITIONS if frm == incident.status],
-        transition_action=lambda to: rules.INCIDENT_TRANSITIONS[(incident.status, to)],
+        moves=incidents.available_moves(current_user, incident),
         history=history(incidents.ENTITY, incident.id), now=now, values=values or {}, errors=errors or {},
         status_label=label(incident.status, "incident_status")), status
 

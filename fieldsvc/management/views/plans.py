@@ -9,7 +9,7 @@ from fieldsvc.management import rules, schemas
 from fieldsvc.management.services import metrics, plans, summaries
 from fieldsvc.management.services.common import history, staff
 from fieldsvc.management.views import bp, pdf_response
-from fieldsvc.permissions import ROLE_LABELS, P, can, permission_required
+from fieldsvc.permissions import ROLE_LABELS, P, permission_required
 from fieldsvc.web import act, form_page, load_form, on_record
 
 
@@ -39,9 +39,8 @@ def _plan_page(plan, values=None, errors=None, status=200):
     editable = plans.may_edit(current_user, plan)
     return render_template(
         "management/plan.html", plan=plan, rows=plans.progress(plan), editable=editable,
-        draft=plan.status == rules.PlanStatus.draft,
-        next_states=[to for (frm, to) in rules.PLAN_TRANSITIONS if frm == plan.status],
-        move=rules.plan_move, approver=can(current_user, P.plans_approve), sections=rules.PLAN_SECTIONS[plan.kind],
+        draft=plan.status == rules.PlanStatus.draft, moves=plans.available_moves(current_user, plan),
+        sections=rules.PLAN_SECTIONS[plan.kind],
         metric_options=[(m, str(label(m, "plan_metric"))) for m in metrics.available()],
         percent_metrics=metrics.PERCENT_METRICS,
         owners=[(str(u.id), f"{u.name} · {ROLE_LABELS.get(u.role, u.role)}") for u in staff()],
@@ -83,7 +82,7 @@ def plan_transition(plan_id):
     def process(item):
         data = load_form(schemas.TransitionIn())
         plans.transition(current_user, item, data["to"], data.get("reason"), data.get("version"))
-        return _("Plan: %(state)s.", state=label(item.status, "plan_status"))
+        return _("Plan: %(state)s.", state=label(item.status, "annual_plan_status"))
     return _post(plan_id, process)
 
 
@@ -109,10 +108,8 @@ def _summary_page(plan, values=None, errors=None, status=200):
     editable = plans.may_edit(current_user, plan) and summary.status == rules.PlanStatus.draft
     return render_template(
         "management/summary.html", plan=plan, summary=summary, sections=summaries.sections(plan),
-        overall=summaries.OVERALL, editable=editable, approver=can(current_user, P.plans_approve),
-        author=plans.may_edit(current_user, plan),
-        next_states=[to for (frm, to) in rules.PLAN_TRANSITIONS if frm == summary.status], move=rules.plan_move,
-        values=values or {}, errors=errors or {}), status
+        overall=summaries.OVERALL, editable=editable, author=plans.may_edit(current_user, plan),
+        moves=summaries.available_moves(current_user, summary), values=values or {}, errors=errors or {}), status
 
 
 @bp.post("/plans/<int:plan_id>/summary")
@@ -155,7 +152,7 @@ def summary_transition(plan_id):
         summary = summaries.get_summary(current_user, plan)
         data = load_form(schemas.TransitionIn())
         summaries.transition(current_user, summary, data["to"], data.get("reason"), data.get("version"))
-        return _("Summary: %(state)s.", state=label(summary.status, "plan_status"))
+        return _("Summary: %(state)s.", state=label(summary.status, "annual_plan_status"))
     return _post_summary(plan_id, process)
 
 

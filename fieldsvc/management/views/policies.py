@@ -79,12 +79,16 @@ def _policy_page(policy, values=None, errors=None, status=200):
     manage = policies.may_manage(current_user, policy)
     progress = acks.progress(current_user, current) if current and can(current_user, P.policies_manage) else None
     findings = [f for c in policy.checks for f in c.findings]
+    # A version on its way is shown to those who see drafts (policies.get_version's rule).
+    on_its_way = policies.open_version(policy) if policies.sees_all(current_user) else None
     return render_template(
-        "management/policy.html", policy=policy, current=current, open_version=policies.open_version(policy),
+        "management/policy.html", policy=policy, current=current, open_version=on_its_way,
+        moves=policies.available_moves(current_user, on_its_way),
+        current_moves=policies.available_moves(current_user, current),
         versions=policies.visible_versions(current_user, policy), manage=manage, progress=progress,
         acked=acks.has_acknowledged(current_user, current) if current else False,
-        applies=rules.applies_to(policy.applies_to, current_user.role), next_states=rules.policy_next_states,
-        move=rules.policy_move, ncs=checks.nonconformities(current_user, [f.nonconformity_id for f in findings]),
+        applies=rules.applies_to(policy.applies_to, current_user.role),
+        ncs=checks.nonconformities(current_user, [f.nonconformity_id for f in findings]),
         history=history(policies.ENTITY, policy.id, skip=("policy.acknowledge",)) if manage else [], review_due=rules.review_due,
         today=clock.today(), values=values or {}, errors=errors or {}), status
 

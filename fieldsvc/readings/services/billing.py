@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from fieldsvc import audit, clock
 from fieldsvc.customers.models import Customer, Meter
-from fieldsvc.errors import Conflict, Invalid, NotFound
+from fieldsvc.errors import Conflict, Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, require
 from fieldsvc.readings import rules
@@ -64,7 +64,7 @@ def _insert_tariff(actor, data: dict) -> Tariff:
                                    "and prices of 0 or more; the cycle start must be a real day.")]}) from exc
     exists = select(Tariff.id).where(Tariff.category == data["category"], Tariff.valid_from == data["valid_from"])
     if db.session.execute(exists).first():
-        raise Invalid({"valid_from": [_("A tariff for this category already starts on this day.")]})
+        raise Duplicate("valid_from", _("A tariff for this category already starts on this day."))
     tariff = Tariff(category=data["category"], name=data["name"], valid_from=data["valid_from"],
                     cycle_start_month=data.get("cycle_start_month", 1), cycle_start_day=data.get("cycle_start_day", 1),
                     created_by=getattr(actor, "id", None),

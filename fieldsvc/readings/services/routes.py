@@ -8,11 +8,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from fieldsvc import audit, clock
 from fieldsvc.customers.models import Customer, District, Meter
-from fieldsvc.errors import Conflict, Invalid, NotFound
+from fieldsvc.errors import Conflict, Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, require
 from fieldsvc.readings import rules
@@ -64,13 +65,22 @@ def _check_reader(reader_id: int | None) -> None:
         raise Invalid({"reader_id": [_("Choose an active meter reader.")]})
 
 
+def _check_name_free(name: str, route_id: int | None = None) -> None:
+    """Route names are unique: a taken one is a Duplicate (409 on the API, the field's message on the page).
+    A race past this check is stopped by the unique index (IntegrityError → 409 by the unit of work)."""
+    stmt = select(Route.id).where(Route.name == name)
+    if route_id is not None:
+        stmt = stmt.where(Route.id != route_id)
+    if db.session.execute(stmt).first():
+        raise Duplicate("name", _("A route with this name already exists."))
+
+
 def create_route(actor, data: dict) -> Route:
     """data: name, district_id, optional reader_id."""
     require(actor, P.routes_manage)
     if db.session.get(District, data["district_id"]) is None:
         raise Invalid({"district_id": [_("Unknown district.")]})
-    if db.session.execute(select(Route.id).where(Route.name == data["name"])).first():
-        raise Invalid({"name": [_("A route with this name already exists.")]})
+    _check_name_free(data["name"])
     _check_reader(data.get("reader_id"))
     route = Route(name=data["name"], district_id=data["district_id"], reader_id=data.get("reader_id"), active=True)
     db.session.add(route)
@@ -86,9 +96,8 @@ def update_route(actor, route: Route, data: dict, version: int | None = None) ->
         raise Conflict()
     if "reader_id" in data:
         _check_reader(data["reader_id"])
-    taken = select(Route.id).where(Route.name == data.get("name"), Route.id != route.id)
-    if data.get("name") and data["name"] != route.name and db.session.execute(taken).first():
-        raise Invalid({"name": [_("A route with this name already exists.")]})
+    if data.get("name") and data["name"] != route.name:
+        _check_name_free(data["name"], route.id)
     changes = {k: [getattr(route, k), v] for k, v in data.items()
                if k in ("name", "reader_id", "active") and getattr(route, k) != v}
     for key, (_old, new) in changes.items():
@@ -101,22 +110,43 @@ def update_route(actor, route: Route, data: dict, version: int | None = None) ->
 
 # --- stops ----------------------------------------------------------------------------------------
 
+MAX_NEW_STOPS = 1000  # serial numbers pasted at once: a route book holds a few hundred meters
+SHOWN_SERIALS = 5  # serial numbers named in a refusal (it is flashed into the session cookie)
+SERIAL_WIDTH = 20  # characters of each serial shown
+
+
+def _some(serials: list[str]) -> str:
+    """A bounded sample of what was refused: "A1, B2, C3, D4, E5 (+40 more)", each cut to SERIAL_WIDTH, so a
+    pasted 10 kB list never comes back whole in a message."""
+    cut = [s if len(s) <= SERIAL_WIDTH else s[:SERIAL_WIDTH - 1] + "…" for s in serials[:SHOWN_SERIALS]]
+    shown = ", ".join(cut)
+    rest = len(serials) - len(cut)
+    return _("%(shown)s (+%(n)d more)", shown=shown, n=rest) if rest else shown
+
+
 def add_stops(actor, route: Route, serials: list[str]) -> list[RouteStop]:
-    """Append installed meters (by serial number) at the end of the route, in the order given."""
+    """Append installed meters (by serial number) at the end of the route, in the order given (a serial given
+    twice is added once). Unknown or not installed serials → Invalid; meters already on a route (a meter is on
+    one route: a unique key) → Duplicate. Messages name a few serials and count the rest."""
     require(actor, P.routes_manage)
-    serials = [s.strip() for s in serials if s.strip()]
+    serials = list(dict.fromkeys(s.strip() for s in serials if s.strip()))
+    if not serials:
+        raise Invalid({"serials": [_("Give at least one meter serial number.")]})
+    if len(serials) > MAX_NEW_STOPS:
+        raise Invalid({"serials": [_("At most %(n)d serial numbers at a time.", n=MAX_NEW_STOPS)]})
     meters = {m.serial_no: m for m in db.session.execute(select(Meter).where(Meter.serial_no.in_(serials))).scalars()}
-    errors = []
-    for serial in serials:
-        meter = meters.get(serial)
-        if meter is None or meter.customer_id is None:
-            errors.append(_("%(serial)s: no installed meter has this serial number.", serial=serial))
-    on_routes = dict(db.session.execute(select(RouteStop.meter_id, RouteStop.route_id)
-                                        .where(RouteStop.meter_id.in_([m.id for m in meters.values()]))).all())
-    errors += [_("%(serial)s is already on a route.", serial=s) for s in serials
-               if s in meters and meters[s].id in on_routes]
-    if errors or not serials:
-        raise Invalid({"serials": errors or [_("Give at least one meter serial number.")]})
+    missing = [s for s in serials if s not in meters or meters[s].customer_id is None]
+    if missing:
+        raise Invalid({"serials": [ngettext("%(num)d serial number matches no installed meter: %(serials)s",
+                                            "%(num)d serial numbers match no installed meter: %(serials)s",
+                                            len(missing), serials=_some(missing))]})
+    on_routes = set(db.session.execute(select(RouteStop.meter_id).where(
+        RouteStop.meter_id.in_([m.id for m in meters.values()]))).scalars())
+    taken = [s for s in serials if meters[s].id in on_routes]
+    if taken:
+        raise Duplicate("serials", ngettext("%(num)d meter is already on a route: %(serials)s",
+                                            "%(num)d meters are already on a route: %(serials)s",
+                                            len(taken), serials=_some(taken)))
     last = db.session.execute(select(func.max(RouteStop.seq)).where(RouteStop.route_id == route.id)).scalar() or 0
     stops = [RouteStop(route_id=route.id, seq=last + i, meter_id=meters[s].id) for i, s in enumerate(serials, 1)]
     db.session.add_all(stops)
