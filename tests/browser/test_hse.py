@@ -1,19 +1,15 @@
 """A meter reader reports a hazard with a photo from the phone; the safety officer turns it into a register
 line scored by LEC; it shows in the risk matrix picture."""
-import io
 import re
 
-from PIL import Image
-
+from tests import factories
 from tests.browser.conftest import log_in
 
 L, E, C = "6", "3", "15"  # D = 270: grade 2 (orange), significant
 
 
 def _jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (800, 600), (200, 120, 40)).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg((800, 600), (200, 120, 40))
 
 
 def _cell_count(page, base_url) -> int:

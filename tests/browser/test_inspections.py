@@ -2,23 +2,19 @@
 technician finds an aged hose (grade B) with a photo and the customer's signature; the chief assigns
 the rectification order; the pipe fitter sees it with its deadline, goes on site and completes it with
 before/after photos; the safety officer's re-check closes it; the customer's archive tells the story."""
-import io
 import re
 from datetime import date, timedelta
 
-from PIL import Image
-
 from fieldsvc.customers.models import Appliance, Customer, District
 from fieldsvc.extensions import db
+from tests import factories
 from tests.browser.conftest import log_in
 
 ACCOUNT_NO = "29900501"  # this test's own customer (the live server is shared)
 
 
 def _jpeg(color=(180, 60, 40)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (640, 480), color).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg((640, 480), color)
 
 
 def _customer(app) -> int:

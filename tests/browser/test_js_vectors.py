@@ -4,15 +4,14 @@
 The scripts run in Chromium on an app page (its Content-Security-Policy in force), loaded with a plain
 <script src>, and are called through window.fieldsvc.<domain>. The figures a page carries (meter figures,
 pressure bands, LEC bands) come from where the server takes them."""
-import io
 from decimal import Decimal
 
 import pytest
-from PIL import Image
 
 from fieldsvc.inspections.services import common as inspections_common
 from fieldsvc.metering import rules as metering_rules
 from fieldsvc.uploads import MAX_SIDE
+from tests import factories
 from tests.browser.conftest import log_in
 from tests.vectors import load
 
@@ -142,9 +141,7 @@ def test_lec_and_aspects_match_rules(page, base_url):
 
 
 def _big_jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (3200, 2400), (90, 120, 160)).save(out, "JPEG", quality=95)
-    return out.getvalue()
+    return factories.jpeg((3200, 2400), (90, 120, 160))
 
 
 def test_every_photo_input_shrinks_to_the_servers_limit(page, base_url):

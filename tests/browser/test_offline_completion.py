@@ -1,11 +1,9 @@
 """Offline at the customer's: a job completed with no signal — results, a photo and the customer's signature —
 waits in the outbox, survives a reload, and is completed exactly once when the signal returns, with the photo
 and the signature stored."""
-import io
 import uuid
 
 import pytest
-from PIL import Image
 from sqlalchemy import func, select
 
 from fieldsvc.auth.models import User
@@ -14,6 +12,7 @@ from fieldsvc.dispatch.models import Completion, WorkOrder, WorkOrderEvent
 from fieldsvc.dispatch.services import orders
 from fieldsvc.extensions import db
 from fieldsvc.uploads import Upload
+from tests import factories
 from tests.browser.conftest import log_in
 from tests.browser.offline_data import outbox_settled
 
@@ -22,9 +21,7 @@ ACCOUNT_NO = "20000091"
 
 
 def _jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (800, 600), (40, 120, 200)).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg((800, 600), (40, 120, 200))
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """A meter reader works five stops on a 360×740 phone — an ordinary reading, a register rollover, a spike
 confirmed with a reason and a photo, nobody home (estimate), another reading — then the station chief
 approves the flagged ones and the cycle's export contains all five."""
-import io
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from PIL import Image
 from sqlalchemy import insert, select
 
 from fieldsvc import clock
@@ -17,6 +15,7 @@ from fieldsvc.extensions import db
 from fieldsvc.readings import rules
 from fieldsvc.readings.models import Reading
 from fieldsvc.readings.services import billing, routes
+from tests import factories
 from tests.browser.conftest import log_in
 
 READER = "meter_reader2"
@@ -25,9 +24,7 @@ PLAN = ["ordinary", "rollover", "spike", "nobody_home", "ordinary"]
 
 
 def _photo() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (90, 120, 160)).save(out, "JPEG")
-    return out.getvalue()
+    return factories.jpeg((64, 48), (90, 120, 160))
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,6 @@ Checked across the two instances (docs/DEPLOY.md "Growing past one machine"):
 Runs in the PostgreSQL pass (TEST_DATABASE_URL=postgresql://…: the server it names hosts the throwaway
 database); Redis from TEST_REDIS_URL (default redis://127.0.0.1:6379/15) must be reachable then.
 """
-import io
 import os
 import re
 import secrets
@@ -44,6 +43,7 @@ import requests
 
 from fieldsvc.config import Defaults
 from fieldsvc.core.demo import DEMO_PASSWORD
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -433,10 +433,7 @@ def test_two_chiefs_assign_one_order_via_two_instances_one_wins(cluster, ids):
 
 
 def _photo() -> bytes:
-    from PIL import Image
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 80, 40)).save(buffer, "PNG")
-    return buffer.getvalue()
+    return factories.png((64, 48), (200, 80, 40))
 
 
 def test_a_photo_taken_on_one_instance_is_served_by_the_other(cluster):
