@@ -196,6 +196,30 @@ def clock_state(due: datetime, done_at: datetime | None, now: datetime) -> str:
     return "overdue" if now > due else "running"
 
 
+# --- judging the clocks (the ledger and the reports' on-time rate) ---------------------------------
+
+ON_TIME, LATE, RUNNING = "on_time", "late", "running"
+NOT_APPLICABLE = "n/a"  # the resolution clock of a complaint judged not valid: answered, not resolved
+
+
+def clocks(first_contact_due: datetime, first_contacted_at: datetime | None, resolve_due: datetime,
+           resolved_at: datetime | None, valid: bool | None, now: datetime) -> tuple[str, str]:
+    """(first-contact clock, resolution clock): 'met' / 'missed' / 'overdue' / 'running'
+    (`clock_state`), the resolution clock 'n/a' for a complaint judged not valid."""
+    first = clock_state(first_contact_due, first_contacted_at, now)
+    resolve = NOT_APPLICABLE if valid is False else clock_state(resolve_due, resolved_at, now)
+    return first, resolve
+
+
+def verdict(first: str, resolve: str) -> str:
+    """'late' when a clock was missed or is overdue; 'on_time' when every clock that applies was met;
+    'running' while one still runs in time (not judged yet)."""
+    states = [s for s in (first, resolve) if s != NOT_APPLICABLE]
+    if any(s in ("missed", "overdue") for s in states):
+        return LATE
+    return ON_TIME if all(s == "met" for s in states) else RUNNING
+
+
 def is_overdue(status: str, first_contact_due_at: datetime, first_contacted_at: datetime | None,
                resolve_due_at: datetime, now: datetime) -> bool:
     """Escalated to the director: no first contact in time, or not resolved in time."""

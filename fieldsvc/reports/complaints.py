@@ -6,7 +6,7 @@ category and by channel. Read-only, one statement.
   in the period, whenever they were received (a reopening clears closed_at, so it counts again when it
   closes again);
 - on time / late / running: each complaint received in the period, its clocks judged now by
-  `complaints.services.ledger.clocks` and `verdict` (the ledger's judging: `rules.clock_state` against
+  `complaints.rules.clocks` and `verdict` (the ledger's judging: `rules.clock_state` against
   the due times the complaint carries; the resolution clock does not apply to one judged not valid);
 - on_time_rate = on_time / (on_time + late), %, one decimal; complaints still running in time are not
   judged yet and are left out.
@@ -18,7 +18,6 @@ from sqlalchemy import or_, select
 
 from fieldsvc.complaints import rules
 from fieldsvc.complaints.models import Complaint
-from fieldsvc.complaints.services.ledger import LATE, ON_TIME, clocks, verdict
 from fieldsvc.extensions import db
 from fieldsvc.models import utcnow
 from fieldsvc.reports.queries import _between, rate
@@ -53,12 +52,12 @@ def numbers(start: date, end: date, district_id: int | None) -> dict:
     for row in db.session.execute(stmt).all():
         groups = (total, by_category.setdefault(row.category, _empty()), by_channel.setdefault(row.channel, _empty()))
         if row.in_received:
-            first, resolve = clocks(row.first_contact_due, row.first_contacted_at, row.resolve_due,
+            first, resolve = rules.clocks(row.first_contact_due, row.first_contacted_at, row.resolve_due,
                                     row.resolved_at, row.valid, now)
-            judged = verdict(first, resolve)
+            judged = rules.verdict(first, resolve)
             for g in groups:
                 g["received"] += 1
-                g[judged if judged in (ON_TIME, LATE) else "running"] += 1
+                g[judged if judged in (rules.ON_TIME, rules.LATE) else "running"] += 1
         if row.in_closed:
             for g in groups:
                 g["closed"] += 1

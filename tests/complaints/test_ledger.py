@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
+from fieldsvc.complaints import rules
 from fieldsvc.complaints.models import Complaint, ComplaintSolution
 from fieldsvc.complaints.services import ledger
 from fieldsvc.customers.models import District
@@ -142,12 +143,12 @@ def test_the_list_page_links_the_ledger_for_those_roles(complaints, login):
 def test_clock_verdicts():
     now = at(20)
     due = at(10)
-    assert ledger.clocks(due, at(9), due, at(9), True, now) == ("met", "met")
-    assert ledger.verdict("met", "met") == ledger.ON_TIME
-    assert ledger.clocks(due, at(11), due, None, True, now) == ("missed", "overdue")
-    assert ledger.verdict("met", "missed") == ledger.LATE
-    assert ledger.verdict("missed", "running") == ledger.LATE
-    assert ledger.verdict("met", "running") == ledger.RUNNING
-    assert ledger.clocks(due, at(9), due, None, False, now) == ("met", "n/a")
-    assert ledger.verdict("met", "n/a") == ledger.ON_TIME
-    assert ledger.verdict("running", "n/a") == ledger.RUNNING
+    assert rules.clocks(due, at(9), due, at(9), True, now) == ("met", "met")
+    assert rules.verdict("met", "met") == rules.ON_TIME
+    assert rules.clocks(due, at(11), due, None, True, now) == ("missed", "overdue")
+    assert rules.verdict("met", "missed") == rules.LATE
+    assert rules.verdict("missed", "running") == rules.LATE
+    assert rules.verdict("met", "running") == rules.RUNNING
+    assert rules.clocks(due, at(9), due, None, False, now) == ("met", "n/a")
+    assert rules.verdict("met", "n/a") == rules.ON_TIME
+    assert rules.verdict("running", "n/a") == rules.RUNNING

@@ -5,11 +5,10 @@ Who may have the ledger (deny by default): the director and the statistics clerk
 station chief, the complaints of their own district (one without a district is not theirs); anyone
 else, no one — even with complaints_view_all.
 
-A clock is judged with `rules.clock_state` against the due time stored on the complaint (set by
+A clock is judged with `rules.clocks` / `rules.verdict` (`rules.clock_state` against the due time stored on the complaint (set by
 `rules.first_contact_due` / `rules.resolve_due` when it was received, the resolution clock restarted on
 a reopening), so the ledger, the complaint page and the reports agree, and a working-day calendar behind
-`rules.resolve_due` shows here without a change. The resolution clock does not apply to a complaint judged
-not valid: it is answered, not resolved.
+`rules.resolve_due` shows here without a change).
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -31,30 +30,6 @@ from fieldsvc.permissions import P, Role, require
 MAX_DAYS = 366
 WHOLE_COMPANY = frozenset({Role.director, Role.statistician})
 OWN_DISTRICT = frozenset({Role.station_chief})
-
-ON_TIME, LATE, RUNNING = "on_time", "late", "running"
-NOT_APPLICABLE = "n/a"
-
-
-# --- the clocks (pure) -------------------------------------------------------------------------------
-
-def clocks(first_contact_due: datetime, first_contacted_at: datetime | None, resolve_due: datetime,
-           resolved_at: datetime | None, valid: bool | None, now: datetime) -> tuple[str, str]:
-    """(first-contact clock, resolution clock): 'met' / 'missed' / 'overdue' / 'running'
-    (`rules.clock_state`), the resolution clock 'n/a' for a complaint judged not valid."""
-    first = rules.clock_state(first_contact_due, first_contacted_at, now)
-    resolve = NOT_APPLICABLE if valid is False else rules.clock_state(resolve_due, resolved_at, now)
-    return first, resolve
-
-
-def verdict(first: str, resolve: str) -> str:
-    """'late' when a clock was missed or is overdue; 'on_time' when every clock that applies was met;
-    'running' while one still runs in time (not judged yet)."""
-    states = [s for s in (first, resolve) if s != NOT_APPLICABLE]
-    if any(s in ("missed", "overdue") for s in states):
-        return LATE
-    return ON_TIME if all(s == "met" for s in states) else RUNNING
-
 
 # --- who, and which complaints -----------------------------------------------------------------------
 
@@ -139,11 +114,11 @@ def _solution(c: Complaint) -> str | None:
 
 
 def _clock_word(state: str) -> str:
-    return _("Not applicable") if state == NOT_APPLICABLE else label(state, "complaint_clock")
+    return _("Not applicable") if state == rules.NOT_APPLICABLE else label(state, "complaint_clock")
 
 
 def row(c: Complaint, now: datetime) -> list:
-    first, resolve = clocks(c.first_contact_due, c.first_contacted_at, c.resolve_due, c.resolved_at, c.valid, now)
+    first, resolve = rules.clocks(c.first_contact_due, c.first_contacted_at, c.resolve_due, c.resolved_at, c.valid, now)
     valid = None if c.valid is None else (_("Yes") if c.valid else _("No"))
     finding = label(c.cause, "complaint_cause") if c.cause else None
     detail = c.cause_detail if c.valid is not False else (c.invalid_reason or c.cause_detail)
