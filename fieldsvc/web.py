@@ -8,7 +8,7 @@ path is refused and the caller falls back to its own default.
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from flask import request
+from flask import make_response, request
 
 MAX_LENGTH = 2000
 # Letters that show nothing although they are not "format" characters (Hangul fillers, Braille blank…).
@@ -89,10 +89,10 @@ def finish_unit_of_work(response):
         return response
     try:
         db.session.commit()
-    except StaleDataError as exc:
-        return errors.handle_stale(exc)
+    except StaleDataError as exc:  # the handlers answer (body, status) tuples: after_request needs a response
+        return make_response(errors.handle_stale(exc))
     except IntegrityError as exc:
-        return errors.handle_integrity(exc)
+        return make_response(errors.handle_integrity(exc))
     return response
 
 
