@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The domain packages, in registration order. Each has init_app(app) that imports its models and
 # registers its blueprints, API blueprints, CLI commands, menu entries and timeline sources.
-DOMAINS = ("core", "auth", "calendar", "customers", "metering", "dispatch", "inspections", "hse", "readings", "cardsales", "complaints", "sync", "management", "reports")
+DOMAINS = ("core", "auth", "staffing", "calendar", "customers", "instruments", "metering", "dispatch", "inspections", "hse", "readings", "cardsales", "complaints", "sync", "management", "contractors", "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:

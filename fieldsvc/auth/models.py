@@ -17,6 +17,9 @@ class User(IdMixin, TimestampMixin, UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     locale: Mapped[str | None] = mapped_column(String(10))  # None: follow the browser
+    # Role requirements (fieldsvc/staffing): schooling (staffing.rules.Education) and since when in the trade.
+    education: Mapped[str | None] = mapped_column(String(20))
+    experience_since: Mapped[date | None] = mapped_column(Date)
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Rotating this cuts every session and remember-me cookie of the user (lost phone, deactivation).

@@ -5,6 +5,7 @@ from fieldsvc.auth.rules import QualificationKind
 from fieldsvc.config import Defaults
 from fieldsvc.permissions import Role
 from fieldsvc.schemas import BaseSchema, length, one_of
+from fieldsvc.staffing.rules import Education
 
 
 class TokenIn(BaseSchema):
@@ -49,6 +50,8 @@ class StaffEdit(BaseSchema):
     phone = fields.String(validate=length(20))
     district_id = fields.Integer()
     locale = fields.String(validate=one_of(Defaults.LANGUAGES))
+    education = fields.String(validate=one_of([e.value for e in Education]))  # role requirements (staffing)
+    experience_since = fields.Date()  # not in the future: staffing.services.check_profile
 
 
 class StaffIn(StaffEdit):

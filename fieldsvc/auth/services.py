@@ -150,8 +150,10 @@ def create_user(actor, data: dict) -> User:
 def update_user(actor, user: User, data: dict) -> User:
     """Change name, phone, role, district, locale. A role change ends the user's sessions."""
     require(actor, P.staff_manage)
+    from fieldsvc.staffing.services import check_profile
+    check_profile(data)  # education level known, start of experience not in the future
     changes = {}
-    for key in ("name", "phone", "role", "district_id", "locale"):
+    for key in ("name", "phone", "role", "district_id", "locale", "education", "experience_since"):
         if key in data and getattr(user, key) != data[key]:
             changes[key] = [getattr(user, key), data[key]]
             setattr(user, key, data[key])

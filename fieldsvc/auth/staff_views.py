@@ -8,12 +8,14 @@ from fieldsvc.auth import rules, schemas, services
 from fieldsvc.customers.services import list_districts
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
+from fieldsvc.labels import options as label_options
 from fieldsvc.permissions import ROLE_LABELS, P, Role, permission_required
+from fieldsvc.staffing import services as staffing
 from fieldsvc.web import load_form
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-EDIT_FIELDS = ("name", "phone", "role", "district_id", "locale")
+EDIT_FIELDS = ("name", "phone", "role", "district_id", "locale", "education", "experience_since")
 STATUS_RANK = {rules.QualificationStatus.expiring: 1, rules.QualificationStatus.expired: 2}
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}  # each language in its own words
 
@@ -39,6 +41,7 @@ def _form_options() -> dict:
     return {
         "role_options": [(r.value, str(ROLE_LABELS[r])) for r in Role],
         "district_options": [(d.id, d.name) for d in list_districts()],
+        "education_options": label_options("education"),
         "locale_options": [("", _("Follow the browser"))]
         + [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]],
     }
@@ -68,7 +71,9 @@ def index():
     # Charter order (director first); within a role the active people first.
     groups = [(r, sorted(by_role[r.value], key=lambda u: (not u.active, u.name)))
               for r in Role if r.value in by_role]
+    gap_counts = {s.user.id: len(s.gaps) for s in staffing.shortfalls(current_user)}  # role requirements
     return render_template("staff/index.html", groups=groups, role=role, alerts=_qualification_alerts(),
+                           gap_counts=gap_counts,
                            total=sum(len(users) for _r, users in groups), **_form_options())
 
 
@@ -107,6 +112,8 @@ def _render_show(user, status: int = 200, **forms):
         "qualifications": [(q, services.qualification_status(q)) for q in user.qualifications],
         "licence_kind": licence_kind,
         "licence_ok": services.has_valid_licence(user),
+        "requirement": staffing.requirement(user.role),
+        "gaps": [(g, staffing.describe(g)) for g in staffing.gaps_of(current_user, user)],
         "edit_values": forms.get("edit_values") or {k: getattr(user, k) for k in EDIT_FIELDS},
         "edit_errors": forms.get("edit_errors", {}),
         "qual_values": forms.get("qual_values", {}),

@@ -22,7 +22,7 @@ def init_app(app) -> None:
     home.add(app, home.HomeCard("cardsales.today", "cardsales/_home_today.html", days.today_summary, P.card_sell,
                            order=5, group="sales"))
     home.add(app, home.HomeCard("cardsales.reversals", "cardsales/_home_reversals.html",
-                           lambda actor: {"pending": days.pending_reversal_count(actor)}, P.card_reversal_approve,
+                           home.as_fetched, P.card_reversal_approve, figures=days.pending_reversal_figures,
                            order=9, group="sales"))
     nav.add(app, nav.NavItem("cardsales.desk", nav._l("Card sales"), "card", P.card_sell, order=12))
     nav.add(app, nav.NavItem("cardsales.days", nav._l("Card sales days"), "card", P.card_sales_view, order=29,

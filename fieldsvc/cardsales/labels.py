@@ -11,7 +11,7 @@ GROUPS = {
                      "alipay": _l("Alipay"), "none": _l("No payment")},
     "card_status": {"active": _l("Active"), "blocked": _l("Blocked")},
     "card_event": {"issue": _l("Card issued"), "reissue": _l("Card reissued"),
-                   "meter_change": _l("Meter changed")},
+                   "meter_change": _l("Meter changed"), "deactivate": _l("Card deactivated (account closed)")},
     "card_reversal_status": {"requested": _l("Awaiting approval"), "approved": _l("Approved"),
                              "rejected": _l("Rejected")},
     "card_reversal_reason": {"write_failed": _l("The card write failed"),

@@ -25,7 +25,7 @@ def init_app(app) -> None:
     register_timeline(app)
     from fieldsvc import home
     home.add(app, home.HomeCard("complaints.overdue", "complaints/_home_overdue.html",
-                           lambda actor: {"overdue": access.overdue_count(actor)}, P.complaints_handle, order=8))
+                           home.as_fetched, P.complaints_handle, order=8, figures=access.overdue_figures))
     nav.add(app, nav.NavItem("complaints.index", nav._l("Complaints"), "complaint", P.complaints_handle, order=30))
     nav.add(app, nav.NavItem("complaints.mine", nav._l("My complaints"), "complaint", P.complaints_intake,
                         order=31, tab=False))

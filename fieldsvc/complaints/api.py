@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from fieldsvc import idempotency
 from fieldsvc.complaints import schemas
-from fieldsvc.complaints.services import access, first_contact, followup, handling, intake
+from fieldsvc.complaints.services import access, first_contact, followup, handling, intake, penalties
 
 blp = Blueprint("complaints_api", __name__, url_prefix="/api/v1", description="Customer requests and complaints")
 
@@ -78,3 +78,18 @@ class Handover(MethodView):
         (`to_user_id`), with a `note`; the colleague becomes the owner. Not the owner → 403."""
         return first_contact.handover(current_user, complaint_id, data["to_user_id"], data["note"],
                                       data.get("version"))
+
+
+@blp.route("/complaints/<int:complaint_id>/penalties")
+class Penalties(MethodView):
+    @blp.response(200, schemas.PenaltyList)
+    def get(self, complaint_id):
+        """The penalties on the complaint's responsible person (处罚责任者): the director only."""
+        return {"items": penalties.list_for(current_user, complaint_id)}
+
+    @blp.arguments(schemas.PenaltyIn)
+    @blp.response(201, schemas.PenaltyOut)
+    def post(self, data, complaint_id):
+        """Record a penalty (`amount` in yuan and/or `measure`, `decided_on`, `note`) against the complaint's
+        responsible person: the director only; no responsible person recorded → 422 naming `person_id`."""
+        return penalties.record(current_user, complaint_id, data)

@@ -1,9 +1,9 @@
 """Customer requests and complaints (诉求与投诉), their proposed solutions, their history, and the
 improvement actions raised from the monthly analysis."""
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldsvc.extensions import db
@@ -139,3 +139,22 @@ class ComplaintImprovement(IdMixin, db.Model):
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     raised_by = relationship("User")
+
+
+class ComplaintPenalty(IdMixin, db.Model):
+    """A penalty on the person responsible for a complaint (处罚责任者): a fine and/or a measure, who
+    decided it and when. Seen by the director only (complaints.services.penalties)."""
+
+    __tablename__ = "complaint_penalties"
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # yuan
+    measure: Mapped[str | None] = mapped_column(String(200))  # e.g. 通报批评, 停岗培训
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person = relationship("User", foreign_keys=[person_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])

@@ -150,3 +150,29 @@ class ComplaintOut(Schema):
 
 
 ComplaintPage = page_of(ComplaintOut)
+
+
+class PenaltyIn(BaseSchema):
+    """A penalty on the responsible person (处罚责任者): a fine in yuan and/or a measure."""
+
+    person_id = _id()
+    amount = fields.Decimal(places=2, allow_nan=False, validate=rng(0, 1_000_000))
+    measure = fields.String(validate=length(200))
+    decided_on = fields.Date()
+    note = fields.String(validate=length(2000))
+
+
+class PenaltyOut(Schema):
+    id = fields.Integer()
+    complaint_id = fields.Integer()
+    person_id = fields.Integer()
+    person_name = fields.Function(lambda p: p.person.name if p.person else None)
+    amount = fields.Decimal(as_string=False, allow_none=True)
+    measure = fields.String(allow_none=True)
+    decided_by_id = fields.Integer()
+    decided_on = fields.Date()
+    note = fields.String(allow_none=True)
+
+
+class PenaltyList(Schema):
+    items = fields.List(fields.Nested(PenaltyOut))

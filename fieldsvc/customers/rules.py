@@ -155,3 +155,50 @@ def format_address(estate: str | None, building: str | None, unit: str | None,
         if value:
             parts.append(value if not value.isdigit() else f"{value}{suffix}")
     return " ".join(p for p in parts if p).strip()
+
+
+# --- customer change requests (过户, 销户, change of use category) -----------------------------------
+
+class ChangeKind(StrEnum):
+    transfer = "transfer"                  # 过户: a new owner (name, phone, ID document)
+    close = "close"                        # 销户: final reading, card deactivated, gas shut off
+    category_change = "category_change"    # a new use category, and so a new tariff, from a date
+
+
+class ChangeStatus(StrEnum):
+    requested = "requested"
+    approved = "approved"    # approved and applied in the same transaction
+    rejected = "rejected"
+
+
+# What a request of each kind must carry (beyond customer_id and kind).
+CHANGE_REQUIRES = {
+    ChangeKind.transfer: ("new_name", "new_phone"),
+    ChangeKind.close: ("close_reason",),
+    ChangeKind.category_change: ("new_category", "effective_on"),
+}
+
+# What each kind carries (the request's own fields).
+CHANGE_FIELDS = {
+    ChangeKind.transfer: ("new_name", "new_phone"),
+    ChangeKind.close: ("final_reading", "close_reason"),
+    ChangeKind.category_change: ("new_category", "effective_on"),
+}
+
+# Customer fields that only an approved change request may set, and the kind that sets them.
+GUARDED_FIELDS = {"name": ChangeKind.transfer, "phone": ChangeKind.transfer,
+                  "category": ChangeKind.category_change}
+
+
+def category_on(current: str, changes: list[tuple[date, str, str]], day: date) -> str:
+    """The use category that prices gas used up to `day`, given the customer's category now and its
+    applied category changes as (effective_on, old, new): a change counts from its effective date on
+    (inclusive). Before the first change, the first change's old category; with none, `current`."""
+    ordered = sorted(changes, key=lambda c: c[0])
+    if not ordered:
+        return current
+    category = ordered[0][1]
+    for effective_on, _old, new in ordered:
+        if effective_on <= day:
+            category = new
+    return category

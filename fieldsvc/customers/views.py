@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from fieldsvc import clock
 from fieldsvc.customers import schemas, services
+from fieldsvc.customers.services import changes
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, permission_required
@@ -31,6 +32,7 @@ def index():
 def show(customer_id):
     customer = services.get_customer(current_user, customer_id)
     return render_template("customers/show.html", customer=customer,
+                           pending_changes=changes.pending_for(current_user, customer),
                            events=services.timeline(current_user, customer),
                            appliance_expired=services.appliance_expired, today=clock.today())
 

@@ -19,9 +19,11 @@ def init_app(app) -> None:
     from fieldsvc import home
     from fieldsvc.dispatch.services import board
     home.add(app, home.HomeCard("dispatch.jobs", "dispatch/_home_jobs.html",
-                           lambda actor: {"count": board.jobs_today_count(actor)}, P.orders_work, order=5))
-    home.add(app, home.HomeCard("dispatch.board", "dispatch/_home_board.html", board.chief_summary,
-                           P.orders_view_all, order=5))
+                           home.as_fetched, P.orders_help, order=5, figures=board.jobs_today_figures))
+    home.add(app, home.HomeCard("dispatch.board", "dispatch/_home_board.html", home.as_fetched,
+                           P.orders_view_all, order=5, figures=board.chief_figures))
+    # Helpers who work no orders of their own (meter readers) reach their jobs from the home card: their
+    # bottom bar keeps their route.
     nav.add(app, nav.NavItem("dispatch.jobs", nav._l("My jobs"), "orders", P.orders_work, order=5))
     nav.add(app, nav.NavItem("dispatch.board", nav._l("Dispatch"), "orders", P.orders_view_all, order=5))
     nav.add(app, nav.NavItem("dispatch.followups", nav._l("Follow-up calls"), "orders", P.followup_record,

@@ -44,8 +44,10 @@ class Assign(MethodView):
     @blp.arguments(schemas.WorkOrderAssignIn)
     @blp.response(200, schemas.WorkOrderOut)
     def post(self, data, order_id):
-        """Assign or reassign; the assignee's role must fit the type. A stale version → 409."""
-        order = orders.assign(current_user, order_id, data["assignee_id"], data["version"], data.get("note"))
+        """Assign or reassign; the assignee's role must fit the type. A stale version → 409. helper_ids (field
+        staff, not the assignee) replaces the order's helpers; left out, they stay."""
+        order = orders.assign(current_user, order_id, data["assignee_id"], data["version"], data.get("note"),
+                              helper_ids=data.get("helper_ids"))
         return order
 
 

@@ -12,7 +12,7 @@ from fieldsvc.customers.models import Customer
 from fieldsvc.db import sync_sequences
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import Completion, CustodyItem, WorkOrder, WorkOrderEvent
-from fieldsvc.dispatch.services import custody, orders
+from fieldsvc.dispatch.services import custody, helpers, orders
 from fieldsvc.extensions import db
 
 # Units as the store writes them (台 an instrument, 套 a kit, 根 a hose, 个 a small part, 枚 a seal): the
@@ -141,6 +141,23 @@ def seed_history(rnd: random.Random, today, count: int) -> int:
 
 
 
+# Two-person jobs of the demo day: the rectification's pipe fitter takes a second fitter along.
+DEMO_HELPERS = {"rectification": ["pipe_fitter2"]}
+
+
+def _in_a_readers_district(customers, users):
+    districts = {u.district_id for u in users if u.role == "meter_reader" and u.active}
+    return next((c for c in customers if c.district_id in districts), None)
+
+
+def _demo_helpers(order, users) -> list[int]:
+    """The district's meter reader on a purge-and-ignite (what the form suggests), a second fitter on a
+    rectification."""
+    suggested = helpers.suggested(order.type, order.district_id)[:1]
+    named = [users[u] for u in DEMO_HELPERS.get(order.type, []) if u in users]
+    return [u.id for u in suggested + named]
+
+
 def seed() -> dict:
     """Add the catalogue, issue stock to every technician, and the demo orders (only when none exist)."""
     chief = db.session.execute(select(User).where(User.username == "station_chief")).scalar_one_or_none()
@@ -161,11 +178,15 @@ def seed() -> dict:
         for type_, tech, status, text in ORDERS:
             if not customers:
                 break
-            order = orders.create_order(chief, {"type": type_, "customer_id": rnd.choice(customers).id,
+            customer = rnd.choice(customers)
+            if type_ in helpers.READER_HELPS:  # where a meter reader works: they help purge new customers' supply
+                customer = _in_a_readers_district(customers, users.values()) or customer
+            order = orders.create_order(chief, {"type": type_, "customer_id": customer.id,
                                                 "description": text, "priority": "urgent" if type_ == "emergency"
                                                 else "normal"})
             if tech and tech in users:
-                orders.assign(chief, order.id, users[tech].id, order.version)
+                orders.assign(chief, order.id, users[tech].id, order.version,
+                              helper_ids=_demo_helpers(order, users))
                 for step in ("accepted", "en_route", "on_site"):
                     if order.status == status:
                         break

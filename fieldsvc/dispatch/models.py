@@ -42,6 +42,8 @@ class WorkOrder(IdMixin, db.Model):
     events: Mapped[list["WorkOrderEvent"]] = relationship(back_populates="work_order",
                                                           order_by="WorkOrderEvent.id")
     completion: Mapped["Completion | None"] = relationship(back_populates="work_order", uselist=False)
+    # Who helps the assignee (services/helpers.py writes the rows; read-only here, loaded when asked for).
+    helper_links: Mapped[list["WorkOrderHelper"]] = relationship(viewonly=True, order_by="WorkOrderHelper.added_at")
 
     __table_args__ = (
         Index("ix_work_orders_status_created", "status", "created_at"),
@@ -121,3 +123,17 @@ class CustodyMove(IdMixin, db.Model):
     holder = relationship("User", foreign_keys=[holder_id])
 
     __table_args__ = (Index("ix_custody_moves_holder_item", "holder_id", "item_id"),)
+
+
+class WorkOrderHelper(db.Model):
+    """A second person on a job (two-person work, a meter reader helping at a purge-and-ignite): they see the
+    order in their jobs and are on its job sheet; only the assignee moves it."""
+
+    __tablename__ = "work_order_helpers"
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user = relationship("User", foreign_keys=[user_id])

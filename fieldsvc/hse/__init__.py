@@ -18,9 +18,13 @@ def init_app(app) -> None:
     # to see their own actions and training.
     from fieldsvc import clock, home
     from fieldsvc.hse.services import dashboard
-    home.add(app, home.HomeCard("hse.figures", "hse/_home_card.html",
-                           lambda actor: dashboard.home_figures(actor, clock.today()), P.hse_view,
-                           roles=frozenset({"safety_officer", "director"}), order=11, group="hse"))
+    home.add(app, home.HomeCard("hse.figures", "hse/_home_card.html", home.as_fetched, P.hse_view,
+                           roles=frozenset({"safety_officer", "director"}), order=11, group="hse",
+                           figures=lambda actor: dashboard.home_figure_queries(actor, clock.today())))
     nav.add(app, nav.NavItem("hse.index", nav._l("HSE"), "shield", P.hse_manage, order=11))
+    # Unit heads keep their unit's registers (no role holds both: one menu line each).
+    nav.add(app, nav.NavItem("hse.index", nav._l("HSE"), "shield", P.hse_unit, order=11, tab=False))
     nav.add(app, nav.NavItem("hse.report", nav._l("Report a hazard"), "shield", P.hse_report, order=90, tab=False))
     nav.add(app, nav.NavItem("hse.mine", nav._l("My safety"), "shield", P.hse_report, order=91, tab=False))
+    from fieldsvc.hse import system  # legal register, internal audits, management review
+    system.init_app(app)

@@ -38,6 +38,10 @@ def seed(rnd: random.Random, today: date) -> dict:
     added["hse_campaign_records"] = _campaigns(officer, users, today)
     added["hse_observations"] = _observations(users)
     added["hse_nonconformities"] = _nonconformities(officer, director, users, today)
+    from fieldsvc.hse import demo_units  # unit heads' own lines (issue #20)
+    added.update(demo_units.seed(users, today))
+    from fieldsvc.hse import demo_system  # legal register, audit programme, management review
+    added.update(demo_system.seed(officer, director, users, today))
     return added
 
 

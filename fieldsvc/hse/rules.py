@@ -217,7 +217,7 @@ NC_TRANSITIONS = {state: frozenset(NC_MACHINE.targets(state)) for state in NC_ST
 def nc_by(target: str) -> NcBy:
     """Who may move a nonconformity to `target` (asked before the move is known to be legal)."""
     return NcBy.approver if target == "closed" else NcBy.manager
-NC_ORIGINS = ("audit", "inspection", "complaint", "incident", "field_hazard")
+NC_ORIGINS = ("audit", "inspection", "complaint", "incident", "field_hazard", "drill")
 ACTION_KINDS = ("immediate", "corrective", "preventive", "improvement")
 
 

@@ -23,8 +23,7 @@ def init_app(app) -> None:
     from fieldsvc import home as home_cards
     from fieldsvc.inspections.services import home
     home_cards.add(app, home_cards.HomeCard("inspections.figures", "inspections/_home_figures.html",
-                                       lambda actor: home.figures(actor) or None, order=12,
-                                       group="safety"))
+                                       home.card, order=12, group="safety", figures=home.figure_queries))
     nav.add(app, nav.NavItem("inspections.plan_index", nav._l("Inspection plan"), "shield", P.inspections_plan, order=12))
     nav.add(app, nav.NavItem("inspections.mine", nav._l("Inspections"), "shield", P.inspections_record, order=13))
     nav.add(app, nav.NavItem("inspections.hazards_index", nav._l("Hazards"), "shield", P.hazards_view_all, order=14,

@@ -4,8 +4,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldsvc import idempotency
-from fieldsvc.inspections import schemas
-from fieldsvc.inspections.services import common, hazard_lists, hazards, recording
+from fieldsvc.inspections import sampling_schemas, schemas
+from fieldsvc.inspections.services import common, hazard_lists, hazards, recording, sampling_review
 
 blp = Blueprint("inspections_api", __name__, url_prefix="/api/v1", description="Safety inspections and hazards")
 
@@ -65,3 +65,13 @@ class HazardItem(MethodView):
         hazard = hazards.get(current_user, hazard_id)
         hazards.refresh([hazard])  # its status read from the order, kept by the request's commit
         return hazard
+
+
+@blp.route("/pressure-samples")
+class PressureSamples(MethodView):
+    @blp.arguments(sampling_schemas.SamplingReportQuery, location="query")
+    @blp.response(200, sampling_schemas.SamplingReportOut)
+    def get(self, args):
+        """The end-of-line sampling report to the dispatch centre: points, readings and verdicts, anomalies,
+        the follow-up orders opened and the chief's sign-offs of `from`…`to` (default: this week)."""
+        return sampling_review.report(current_user, args.get("from_"), args.get("to"))

@@ -24,7 +24,10 @@ PAST_VISITS_SHARE = {"small": 0.4, "city": 0.8}
 def seed_demo(rnd: random.Random, today: date, size: str) -> dict:
     """Called by the demo seeding (fieldsvc/core/demo.py)."""
     result = seed(rnd, today, PAST_VISITS_SHARE.get(size, PAST_VISITS_SHARE["small"]))
-    return result if isinstance(result, dict) else {"inspections": result}
+    result = result if isinstance(result, dict) else {"inspections": result}
+    from fieldsvc.inspections import demo_sampling
+    result["sampling_reviewed"] = demo_sampling.seed(today)  # yesterday's draw, measured and signed off
+    return result
 
 
 def seed(rnd: random.Random, today: date, past_share: float = PAST_VISITS_SHARE["small"]) -> dict:
@@ -55,8 +58,29 @@ def seed(rnd: random.Random, today: date, past_share: float = PAST_VISITS_SHARE[
             added["inspections"] += 1
         db.session.flush()
         added["inspections"] += _grade_a_visit(inspector, today)
+        added["inspections"] += _pipe_check(today)
     db.session.flush()
     return added
+
+
+def _pipe_check(today: date) -> int:
+    """The pipe fitter's indoor pipe check (issue #20): a corroded riser (grade B: a rectification order)
+    and the archive's facility data."""
+    from fieldsvc.inspections.services import facility
+    fitter = db.session.execute(select(User).where(User.username == "pipe_fitter")).scalar_one_or_none()
+    customer = db.session.execute(select(Customer).where(
+        Customer.category == "residential", Customer.status == "active", Customer.supply == "on")
+        .order_by(Customer.id.desc()).offset(1)).scalars().first()
+    if fitter is None or customer is None:
+        return 0
+    at = min(datetime.combine(min(today, clock.today()), time(10, 40), tzinfo=clock.zone()), clock.now())
+    recording.record(fitter, {
+        "customer_id": customer.id, "outcome": "completed", "visited_at": at, "signature": _signature(),
+        "items": [{"code": "pipe_corrosion", "ok": False, "grade": "B", "note": "厨房立管锈蚀起皮，壁厚减薄"},
+                  {"code": "no_auto_shutoff_valve", "ok": True}, {"code": "leak_detected", "ok": True}]})
+    facility.update_facility(fitter, customer, {"meter_location": "kitchen", "pipe_material": "galvanised",
+                                                "facility_note": "表前阀为旋塞阀，建议更换球阀"})
+    return 1
 
 
 def _grade_a_visit(inspector: User, today: date) -> int:

@@ -61,6 +61,9 @@ class Inspection(IdMixin, db.Model):
     checklist_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_checklists.id"))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_batches.id"))
     outcome: Mapped[str] = mapped_column(String(12))
+    # household: the annual 入户安检 (the whole checklist; counts for the cycle); indoor_pipe: a pipe
+    # fitter's check of the indoor pipes, meter and valves (rules.PIPE_SECTIONS; not the annual visit).
+    scope: Mapped[str] = mapped_column(String(12), default="household", server_default="household")
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     gas: Mapped[str] = mapped_column(String(4))  # the customer's gas family at the visit
@@ -68,6 +71,8 @@ class Inspection(IdMixin, db.Model):
     working_pa: Mapped[int | None] = mapped_column(Integer)
     pressure_verdict: Mapped[str | None] = mapped_column(String(8))
     restriction: Mapped[bool | None] = mapped_column(Boolean)
+    # The manometer that read the pressures (fieldsvc.instruments: in calibration on the visit's day).
+    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instruments.id"))
     card_left: Mapped[bool] = mapped_column(Boolean, default=False)
     door_gap_check: Mapped[str | None] = mapped_column(String(10))  # no_leak | leak
     refused_by: Mapped[str | None] = mapped_column(String(100))
@@ -81,6 +86,7 @@ class Inspection(IdMixin, db.Model):
 
     customer = relationship("Customer")
     inspector = relationship("User")
+    instrument = relationship("Instrument")
     checklist: Mapped[ChecklistVersion | None] = relationship()
     results: Mapped[list["InspectionResult"]] = relationship(back_populates="inspection",
                                                              order_by="InspectionResult.position")
@@ -207,6 +213,12 @@ class CustomerSafety(IdMixin, db.Model):
     long_term_since: Mapped[date | None] = mapped_column(Date)
     end_of_line: Mapped[bool] = mapped_column(Boolean, default=False)  # 管网末端: pressure sampling point
     end_of_line_note: Mapped[str | None] = mapped_column(String(200))
+    # Facility data for the archive (the pipe fitter's base data, 为安全员完善用户档案提供基础数据).
+    meter_location: Mapped[str | None] = mapped_column(String(20))  # kitchen | balcony | hallway | ...
+    pipe_material: Mapped[str | None] = mapped_column(String(20))  # steel | galvanised | ...
+    facility_note: Mapped[str | None] = mapped_column(String(300))
+    facility_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    facility_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     customer = relationship("Customer")
@@ -250,8 +262,32 @@ class SamplingOrder(IdMixin, db.Model):
     work_order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), unique=True)
     drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The reading as signed off (locked: the review and reports use these once the day is signed).
+    locked_static_pa: Mapped[int | None] = mapped_column(Integer)
+    locked_working_pa: Mapped[int | None] = mapped_column(Integer)
+    locked_verdict: Mapped[str | None] = mapped_column(String(10))  # low | normal | high; None: no reading
+    locked_restriction: Mapped[bool | None] = mapped_column(Boolean)
+    # The pressure_check opened from an anomaly of this sample (one per sample).
+    followup_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), unique=True)
 
     customer = relationship("Customer")
-    work_order = relationship("WorkOrder")
+    work_order = relationship("WorkOrder", foreign_keys=[work_order_id])
+    followup_order = relationship("WorkOrder", foreign_keys=[followup_order_id])
 
     __table_args__ = (UniqueConstraint("day", "customer_id", name="uq_pressure_sampling_orders_day"),)
+
+
+class SamplingReview(IdMixin, db.Model):
+    """The station chief's sign-off of a day's end-of-line sample (审核), with the analysis note. Once it
+    exists the day's readings are locked (copied onto its samples) and no more are drawn for that day."""
+
+    __tablename__ = "pressure_sampling_reviews"
+
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    note: Mapped[str] = mapped_column(Text)
+    samples: Mapped[int] = mapped_column(Integer)
+    anomalies: Mapped[int] = mapped_column(Integer)
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    signed_by = relationship("User")

@@ -40,6 +40,32 @@ class DoorGap(StrEnum):
     leak = "leak"
 
 
+class Scope(StrEnum):
+    household = "household"  # 入户安检: the whole checklist, the annual cycle
+    indoor_pipe = "indoor_pipe"  # 户内管道检查: a pipe fitter's check of pipes, meter, valves and joints
+
+
+# The checklist sections a pipe fitter's check walks (docs/INSPECTIONS.md): the detector at the valves,
+# meter and joints (entry), the meter, the indoor pipes and their valves. Kitchen, bathroom and rooms
+# (hoses, appliances, flues, ventilation) stay with the household inspection.
+PIPE_SECTIONS = ("entry", "meter", "pipes")
+
+
+def sections_for(scope: str) -> tuple[str, ...] | None:
+    """The checklist sections a visit of this scope walks; None: all of them."""
+    return PIPE_SECTIONS if scope == Scope.indoor_pipe else None
+
+
+def item_in_scope(section: str, scope: str) -> bool:
+    sections = sections_for(scope)
+    return sections is None or section in sections
+
+
+# Facility data a pipe fitter keeps on the archive (codes; words in labels.py).
+METER_LOCATIONS = ("kitchen", "balcony", "hallway", "stairwell", "outdoor_box", "other")
+PIPE_MATERIALS = ("steel", "galvanised", "stainless_corrugated", "pe_al_pe", "copper", "other")
+
+
 # --- stove-front pressure ------------------------------------------------------------------------
 
 # Rated pressure Pn at the appliance inlet (Pa); the normal band is 0.75–1.5 Pn (RULES.md §2).
@@ -289,3 +315,34 @@ def draw_sample(candidates, n: int, rnd) -> list:
     """n of the candidates (all when fewer), drawn with the given random source, in a stable order."""
     pool = sorted(candidates)
     return sorted(rnd.sample(pool, min(max(n, 0), len(pool))))
+
+
+# --- sampling review (审核) and the weekly report to the dispatch centre ---------------------------------
+
+SAMPLE_SETTLED = frozenset({"completed", "closed", "cancelled"})  # nothing more will be measured
+REPORT_MAX_DAYS = 31
+
+
+def unsettled(order_statuses) -> int:
+    """How many of a day's sample orders are still open: the day is signed off only when this is 0."""
+    return sum(1 for s in order_statuses if s not in SAMPLE_SETTLED)
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday to Sunday of the week holding `day` (the weekly report's default period)."""
+    start = day - timedelta(days=day.weekday())
+    return start, start + timedelta(days=6)
+
+
+def report_period_problem(start: date, end: date, max_days: int = REPORT_MAX_DAYS) -> str | None:
+    """None when start…end (inclusive) is a usable report period; else "reversed" or "too_long"."""
+    if end < start:
+        return "reversed"
+    if (end - start).days + 1 > max_days:
+        return "too_long"
+    return None
+
+
+def followup_priority(verdict: str | None) -> str:
+    """A pressure above the band is a safety matter (urgent); low pressure or restriction is normal work."""
+    return "urgent" if verdict == Verdict.high else "normal"

@@ -31,6 +31,7 @@ class SafetyInspectionIn(ClientIdMixin, BaseSchema):
     items = fields.List(fields.Nested(InspectionItemIn), load_default=list)
     static_pa = fields.Integer(validate=rng(0, MAX_PA), allow_none=True)
     working_pa = fields.Integer(validate=rng(0, MAX_PA), allow_none=True)
+    instrument_id = fields.Integer(validate=rng(1, 2**31 - 1), allow_none=True)  # the manometer (instruments)
     visited_at = fields.AwareDateTime()
     appliances = fields.List(fields.Integer(), allow_none=True, load_default=None)  # ids confirmed; None: all
     new_appliances = fields.List(fields.Nested(InspectionApplianceIn), load_default=list)
@@ -66,10 +67,12 @@ class SafetyInspectionOut(Schema):
     customer_id = fields.Integer()
     inspector_id = fields.Integer()
     outcome = fields.String()
+    scope = fields.String()  # household | indoor_pipe (a pipe fitter's check)
     visited_at = fields.DateTime()
     gas = fields.String()
     static_pa = fields.Integer(allow_none=True)
     working_pa = fields.Integer(allow_none=True)
+    instrument_id = fields.Integer(allow_none=True)
     hazards = fields.List(fields.Nested(SafetyHazardBrief))
     pressure = fields.Function(lambda i: {"verdict": i.pressure_verdict, "restriction": i.restriction})
     missing = fields.Function(lambda i: i.missing_codes)
@@ -131,3 +134,11 @@ class SamplingDrawIn(BaseSchema):
 class SamplingPointIn(BaseSchema):
     account_no = fields.String(required=True, validate=length(20, 1))
     note = fields.String(validate=length(200))
+
+
+class FacilityIn(BaseSchema):
+    """The archive's facility data (an empty field clears it)."""
+
+    meter_location = fields.String(validate=one_of(list(rules.METER_LOCATIONS)))
+    pipe_material = fields.String(validate=one_of(list(rules.PIPE_MATERIALS)))
+    facility_note = fields.String(validate=length(300))

@@ -18,6 +18,15 @@ def init_app(app) -> None:
     labels.register(app)
     app.register_blueprint(bp)
     api.register(app, blp)
+    from fieldsvc.management import labels_emergency
+    from fieldsvc.management.api_emergency import blp as emergency_blp
+    labels_emergency.register(app)
+    api.register(app, emergency_blp)
+    nav.add(app, nav.NavItem("management.eplans_index", nav._l("Emergency plans"), "alert", P.emergency_plans_view,
+                             order=69, tab=False))
+    from fieldsvc.management.services import emergency_home
+    home.add(app, home.HomeCard("management.eplans_review", "management/_home_eplans.html", emergency_home.review_card,
+                                P.emergency_plans_manage, order=21, group="hse", figures=emergency_home.review_figures))
     nav.add(app, nav.NavItem("management.policies_index", nav._l("Policies"), "book", P.policies_view,
                         order=70, tab=False))
     nav.add(app, nav.NavItem("management.incidents_index", nav._l("Incidents"), "alert", P.incidents_view,
@@ -26,9 +35,9 @@ def init_app(app) -> None:
                         order=72, tab=False))
     nav.add(app, nav.NavItem("management.vehicles_index", nav._l("Vehicles"), "car", P.vehicles_view,
                         order=73, tab=False))
-    home.add(app, home.HomeCard("management.acks", "management/_home_acks.html", acks.pending_count,
-                           P.policies_view, order=5, group="office"))
+    home.add(app, home.HomeCard("management.acks", "management/_home_acks.html", acks.pending_card,
+                           P.policies_view, order=5, group="office", figures=acks.pending_figures))
     home.add(app, home.HomeCard("management.driver", "management/_home_driver.html", vehicles.driver_card,
                            P.vehicle_log, order=12, group="office"))
     home.add(app, home.HomeCard("management.vehicles_overdue", "management/_home_vehicles.html", vehicles.overdue_card,
-                           P.vehicles_manage, order=40, group="office"))
+                           P.vehicles_manage, order=40, group="office", figures=vehicles.overdue_figures))

@@ -10,6 +10,9 @@ def init_app(app) -> None:
     from fieldsvc.permissions import P
 
     labels.register(app)
+    from fieldsvc import uploads
+    from fieldsvc.metering.services import equipment as equipment_services
+    uploads.register_visibility(app, "equipment_calibration", equipment_services.may_see_certificate)
     timeline.register(app)
     formatting.register(app)
     app.register_blueprint(bp)
@@ -18,7 +21,6 @@ def init_app(app) -> None:
     from fieldsvc import home as home_cards
     from fieldsvc.metering.services import home
     home_cards.add(app, home_cards.HomeCard("metering.summary", "metering/_home_summary.html",
-                                       lambda actor: home.summary(actor) or None,
-                                       roles=frozenset({"metering_head", "metering_tech", "director"}), order=15,
-                                       group="safety"))
+                                       home.card, roles=frozenset({"metering_head", "metering_tech", "director"}),
+                                       order=15, group="safety", figures=home.figure_queries))
     nav.add(app, nav.NavItem("metering.index", nav._l("Metering"), "lab", P.meter_tests_view, order=40))

@@ -18,7 +18,8 @@ class EquipmentList(MethodView):
     def get(self, args):
         """The bench equipment register, soonest calibration expiry first."""
         items, total = equipment.list_equipment(current_user, args["include_inactive"], args["page"],
-                                                args["per_page"])
+                                                args["per_page"], args.get("status"), args.get("kind"),
+                                                args.get("q"))
         return {"items": items, "total": total}
 
     @blp.arguments(schemas.BenchEquipmentIn)
@@ -43,6 +44,37 @@ class EquipmentItem(MethodView):
         item = equipment.get_equipment(current_user, equipment_id)
         equipment.update_equipment(current_user, item, data, data.pop("version", None))
         return item
+
+
+@blp.route("/equipment/<int:equipment_id>/approve")
+class EquipmentApprove(MethodView):
+    @blp.response(200, schemas.BenchEquipmentOut)
+    def post(self, equipment_id):
+        """The metering head approves new equipment and/or its pending calibration (nothing pending → 409)."""
+        return equipment.approve(current_user, equipment.get_equipment(current_user, equipment_id))
+
+
+@blp.route("/equipment/<int:equipment_id>/reject")
+class EquipmentReject(MethodView):
+    @blp.arguments(schemas.EquipmentRejectIn)
+    @blp.response(200, schemas.BenchEquipmentOut)
+    def post(self, data, equipment_id):
+        """The metering head rejects new equipment or its pending calibration, with a reason."""
+        return equipment.reject(current_user, equipment.get_equipment(current_user, equipment_id), data["reason"])
+
+
+@blp.route("/equipment/<int:equipment_id>/calibrations")
+class EquipmentCalibrations(MethodView):
+    @blp.response(200, schemas.EquipmentCalibrationOut(many=True))
+    def get(self, equipment_id):
+        """Every calibration certificate of the equipment, newest first."""
+        return equipment.history(current_user, equipment.get_equipment(current_user, equipment_id))
+
+    @blp.arguments(schemas.RenewalIn)
+    @blp.response(201, schemas.EquipmentCalibrationOut)
+    def post(self, data, equipment_id):
+        """Record a renewed calibration: pending until the metering head approves it."""
+        return equipment.renew(current_user, equipment.get_equipment(current_user, equipment_id), data)
 
 
 @blp.route("/meter-tests")

@@ -34,8 +34,41 @@ class Equipment(IdMixin, TimestampMixin, db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # flow_standard | leak_bench | climate (rules.EquipmentKind)
+    kind: Mapped[str] = mapped_column(String(16), default="flow_standard", server_default="flow_standard")
+    # pending | approved | rejected: the metering head approves before any test may cite it. Rows that
+    # existed before approvals were recorded are approved (server default); the service creates "pending".
+    status: Mapped[str] = mapped_column(String(12), default="pending", server_default="approved", index=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    calibrations: Mapped[list["EquipmentCalibration"]] = relationship(
+        back_populates="equipment", order_by="EquipmentCalibration.id.desc()")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class EquipmentCalibration(IdMixin, TimestampMixin, db.Model):
+    """One calibration certificate of a standard, kept for good. A renewal is pending until the metering
+    head approves it; until then the previous approved certificate stays in force up to its own due date."""
+
+    __tablename__ = "metering_equipment_calibrations"
+
+    equipment_id: Mapped[int] = mapped_column(ForeignKey("metering_equipment.id"), index=True)
+    certificate_no: Mapped[str] = mapped_column(String(60))
+    calibrated_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))  # a scan/photo of the certificate
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | approved | rejected
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+
+    equipment: Mapped[Equipment] = relationship(back_populates="calibrations")
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
 
 
 class BatchSession(IdMixin, TimestampMixin, db.Model):
@@ -46,13 +79,15 @@ class BatchSession(IdMixin, TimestampMixin, db.Model):
     reference: Mapped[str] = mapped_column(String(60))  # delivery note or maker's lot
     verification: Mapped[str] = mapped_column(String(12))
     equipment_id: Mapped[int] = mapped_column(ForeignKey("metering_equipment.id"))
+    leak_equipment_id: Mapped[int | None] = mapped_column(ForeignKey("metering_equipment.id"))
     tester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     tested_on: Mapped[date] = mapped_column(Date, index=True)
     temperature_c: Mapped[Decimal] = mapped_column(Numeric(5, 1))
     humidity_pct: Mapped[Decimal] = mapped_column(Numeric(5, 1))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    equipment: Mapped[Equipment] = relationship()
+    equipment: Mapped[Equipment] = relationship(foreign_keys=[equipment_id])
+    leak_equipment: Mapped[Equipment | None] = relationship(foreign_keys=[leak_equipment_id])
     tester = relationship("User", foreign_keys=[tester_id])
     tests: Mapped[list["MeterTest"]] = relationship(back_populates="batch", order_by="MeterTest.id")
 
@@ -66,6 +101,8 @@ class MeterTest(IdMixin, TimestampMixin, db.Model):
     meter_id: Mapped[int] = mapped_column(ForeignKey("meters.id"), index=True)
     verification: Mapped[str] = mapped_column(String(12))  # initial | subsequent | in_service
     equipment_id: Mapped[int] = mapped_column(ForeignKey("metering_equipment.id"), index=True)
+    # the leak/pressure bench of the leak test (None on tests recorded before it was asked for)
+    leak_equipment_id: Mapped[int | None] = mapped_column(ForeignKey("metering_equipment.id"))
     tester_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     tested_on: Mapped[date] = mapped_column(Date, index=True)
     tested_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -91,7 +128,8 @@ class MeterTest(IdMixin, TimestampMixin, db.Model):
 
     meter = relationship("Meter")
     customer = relationship("Customer")
-    equipment: Mapped[Equipment] = relationship()
+    equipment: Mapped[Equipment] = relationship(foreign_keys=[equipment_id])
+    leak_equipment: Mapped[Equipment | None] = relationship(foreign_keys=[leak_equipment_id])
     tester = relationship("User", foreign_keys=[tester_id])
     checker = relationship("User", foreign_keys=[checker_id])
     approver = relationship("User", foreign_keys=[approver_id])

@@ -223,6 +223,54 @@ def equipment_status(expires_on: date, today: date, warn_days: int) -> Equipment
     return EquipmentStatus.valid
 
 
+class EquipmentKind(StrEnum):
+    flow_standard = "flow_standard"  # 流量标准装置: bell prover, sonic nozzle, master meter
+    leak_bench = "leak_bench"        # 密封性/耐压检测台
+    climate = "climate"              # 温湿度计
+
+
+class Approval(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class Refusal(StrEnum):
+    """Why a piece of equipment cannot be cited for a test (the first reason that applies)."""
+
+    wrong_kind = "wrong_kind"
+    pending = "pending"
+    rejected = "rejected"
+    retired = "retired"
+    expired = "expired"
+
+
+def equipment_refusal(required_kind: str, kind: str, approval: str, active: bool, expires_on: date,
+                      on: date) -> Refusal | None:
+    """A test cites a flow standard for its flow points and a leak bench for its leak test: each must be of
+    that kind, approved by the metering head, in use and in calibration on the test date. None: usable."""
+    if kind != required_kind:
+        return Refusal.wrong_kind
+    if approval == Approval.pending:
+        return Refusal.pending
+    if approval != Approval.approved:
+        return Refusal.rejected
+    if not active:
+        return Refusal.retired
+    if expires_on < on:
+        return Refusal.expired
+    return None
+
+
+def calibration_dates_problem(calibrated_on: date | None, due_on: date, today: date) -> str | None:
+    """A certificate is dated on or before today and its due date comes after it. Returns the field at fault."""
+    if calibrated_on is not None and calibrated_on > today:
+        return "calibrated_on"
+    if calibrated_on is not None and due_on <= calibrated_on:
+        return "calibration_expires_on"
+    return None
+
+
 # --- complaint verification -----------------------------------------------------------------------
 
 def back_billing_volume(billed_m3: Decimal, mean_error_pct: Decimal) -> Decimal:

@@ -27,15 +27,33 @@ def positive(value: Decimal) -> None:
 
 # --- equipment ------------------------------------------------------------------------------------
 
+class EquipmentCalibrationOut(Schema):
+    id = fields.Integer()
+    certificate_no = fields.String()
+    calibrated_on = fields.Date(allow_none=True)
+    due_on = fields.Date()
+    status = fields.String()
+    recorded_by_id = fields.Integer(allow_none=True)
+    decided_by_id = fields.Integer(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    reject_reason = fields.String(allow_none=True)
+    file_url = fields.Function(lambda c: f"/uploads/{c.upload_id}" if c.upload_id else None)
+
+
 class BenchEquipmentOut(Schema):
     id = fields.Integer()
     name = fields.String()
     serial_no = fields.String()
-    calibration_cert = fields.String()
+    kind = fields.String()
+    status = fields.String()  # approval: pending | approved | rejected
+    calibration_cert = fields.String()  # the certificate in force (approved)
     calibration_expires_on = fields.Date()
+    calibration_status = fields.Function(lambda e: _equipment_status(e))  # valid | expiring | expired
+    pending_calibration = fields.Function(lambda e: _pending(e))
     note = fields.String(allow_none=True)
     active = fields.Boolean()
-    status = fields.Function(lambda e: _equipment_status(e))
+    approved_by_id = fields.Integer(allow_none=True)
+    approved_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
 
 
@@ -43,10 +61,17 @@ def _equipment_status(equipment) -> str:
     return equipment_services.status(equipment).value
 
 
+def _pending(equipment):
+    calibration = equipment_services.pending_calibration(equipment)
+    return EquipmentCalibrationOut().dump(calibration) if calibration is not None else None
+
+
 class BenchEquipmentPatch(BaseSchema):
     name = fields.String(validate=length(100, 1))
     serial_no = fields.String(validate=length(60, 1))
+    kind = fields.String(validate=one_of(equipment_services.KINDS))
     calibration_cert = fields.String(validate=length(60, 1))
+    calibrated_on = fields.Date()
     calibration_expires_on = fields.Date()
     note = fields.String(validate=length(2000))
     active = fields.Boolean()
@@ -56,12 +81,38 @@ class BenchEquipmentPatch(BaseSchema):
 class BenchEquipmentIn(ClientIdMixin, BenchEquipmentPatch):
     name = fields.String(required=True, validate=length(100, 1))
     serial_no = fields.String(required=True, validate=length(60, 1))
+    kind = fields.String(load_default=rules.EquipmentKind.flow_standard.value,
+                         validate=one_of(equipment_services.KINDS))
     calibration_cert = fields.String(required=True, validate=length(60, 1))
     calibration_expires_on = fields.Date(required=True)
 
 
+class EquipmentFormIn(BenchEquipmentIn):
+    """The page asks for the calibration date too."""
+
+    calibrated_on = fields.Date(required=True)
+
+
+class RenewalIn(BaseSchema):
+    calibration_cert = fields.String(required=True, validate=length(60, 1))
+    calibrated_on = fields.Date()
+    calibration_expires_on = fields.Date(required=True)
+
+
+class RenewalFormIn(RenewalIn):
+    calibrated_on = fields.Date(required=True)
+
+
+class EquipmentRejectIn(BaseSchema):
+    reason = fields.String(required=True, validate=length(1000, 1),
+                           error_messages={"required": _l("Say why it is rejected.")})
+
+
 class BenchEquipmentQuery(PageArgs):
     include_inactive = fields.Boolean(load_default=False)
+    status = fields.String(validate=one_of([a.value for a in rules.Approval]))
+    kind = fields.String(validate=one_of(equipment_services.KINDS))
+    q = fields.String(validate=length(60))
 
 
 # --- meter tests ----------------------------------------------------------------------------------
@@ -84,7 +135,8 @@ class MeterTestReadingsIn(BaseSchema):
 
 class BenchConditionsIn(BaseSchema):
     verification = fields.String(required=True, validate=one_of(VERIFICATIONS))
-    equipment_id = fields.Integer(required=True)
+    equipment_id = fields.Integer(required=True)  # a flow standard
+    leak_equipment_id = fields.Integer(allow_none=True)  # a leak bench: optional in the API, asked for on pages
     temperature_c = fields.Decimal(required=True, validate=[max_places(1), rng(-10, 50)])
     humidity_pct = fields.Decimal(required=True, validate=[max_places(1), rng(0, 100)])
 
@@ -94,6 +146,19 @@ class MeterTestIn(ClientIdMixin, BenchConditionsIn, MeterTestReadingsIn):
 
 
 class MeterTestCorrectionIn(BenchConditionsIn, MeterTestReadingsIn):
+    pass
+
+
+class LeakBenchRequired(BaseSchema):
+    leak_equipment_id = fields.Integer(required=True,
+                                       error_messages={"required": _l("Choose the leak-test bench.")})
+
+
+class MeterTestFormIn(LeakBenchRequired, MeterTestIn):
+    pass
+
+
+class MeterTestCorrectionFormIn(LeakBenchRequired, MeterTestCorrectionIn):
     pass
 
 
@@ -134,6 +199,7 @@ class MeterTestOut(Schema):
     serial_no = fields.Function(lambda t: t.meter.serial_no)
     verification = fields.String()
     equipment_id = fields.Integer()
+    leak_equipment_id = fields.Integer(allow_none=True)
     tester_id = fields.Integer()
     tested_on = fields.Date()
     size = fields.String()
@@ -178,7 +244,7 @@ MeterTestPage = page_of(MeterTestOut)
 
 # --- batch sessions -------------------------------------------------------------------------------
 
-class BatchOpenIn(BenchConditionsIn):
+class BatchOpenIn(LeakBenchRequired, BenchConditionsIn):
     reference = fields.String(required=True, validate=length(60, 1))
     verification = fields.String(load_default=rules.Verification.initial.value, validate=one_of(
         [rules.Verification.initial.value, rules.Verification.subsequent.value]))  # a session is not in service

@@ -32,8 +32,9 @@ def init_app(app) -> None:
     from fieldsvc.readings.services import routes
     home.add(app, home.HomeCard("readings.reader", "readings/_home_reader.html", routes.reader_today,
                            P.routes_work, order=10))
-    home.add(app, home.HomeCard("readings.review", "readings/_home_review.html", review.counts,
-                           P.readings_review, roles=frozenset({"station_chief"}), order=30, group="sales"))
+    home.add(app, home.HomeCard("readings.review", "readings/_home_review.html", home.as_fetched,
+                           P.readings_review, roles=frozenset({"station_chief"}), order=30, group="sales",
+                           figures=review.count_queries))
 
 
 def _register_sync() -> None:

@@ -285,7 +285,7 @@ def inspection_coverage(start: date, end: date, district_id: int | None) -> dict
               .select_from(Inspection).join(Customer, Customer.id == Inspection.customer_id)
               .where(Inspection.visited_at >= moment(earliest), Inspection.visited_at < moment(latest),
                      Inspection.visited_at >= by_category(0), Inspection.visited_at < by_category(1),
-                     Customer.status != "closed"))
+                     Customer.status != "closed", Inspection.scope == inspection_rules.Scope.household))
     if district_id is not None:
         visits = visits.where(Customer.district_id == district_id)
     total, done_n, visited = (int(v or 0) for v in db.session.execute(visits).one())

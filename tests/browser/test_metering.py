@@ -31,13 +31,21 @@ def _user_id(api, base_url, headers, username_name: str) -> int:
 
 
 def _lab(browser, base_url) -> tuple:
-    """A bench standard and a new meter, unique to this test (the live server is shared)."""
+    """A flow standard and a leak bench, approved by the head, unique to this test (the live server is shared)."""
     ctx = browser.new_context()
     api, tag = ctx.request, uuid.uuid4().hex[:8].upper()
     head = _headers(api, base_url, "metering_head")
+    due = (date.today() + timedelta(days=300)).isoformat()
     bench = _post(api, f"{base_url}/api/v1/equipment", head, {
         "name": f"钟罩式标准装置 {tag}", "serial_no": f"EQ-{tag}", "calibration_cert": f"JZ-{tag}",
-        "calibration_expires_on": (date.today() + timedelta(days=300)).isoformat()})
+        "calibration_expires_on": due})
+    leak = _post(api, f"{base_url}/api/v1/equipment", head, {
+        "name": f"密封性检测台 {tag}", "serial_no": f"LK-{tag}", "kind": "leak_bench", "calibration_cert": f"JY-{tag}",
+        "calibration_expires_on": due})
+    for item in (bench, leak):
+        assert item["status"] == "pending"
+        _post(api, f"{base_url}/api/v1/equipment/{item['id']}/approve", head, {})
+    bench["leak_id"] = leak["id"]
     return ctx, api, tag, head, bench
 
 
@@ -47,8 +55,9 @@ def _fill_points(page, readings):
         page.fill(f"#f-points-{i}-indicated_l", ind)
 
 
-def _fill_conditions(page, bench_id):
-    page.select_option("#f-equipment_id", str(bench_id))
+def _fill_conditions(page, bench):
+    page.select_option("#f-equipment_id", str(bench["id"]))
+    page.select_option("#f-leak_equipment_id", str(bench["leak_id"]))
     page.fill("#f-temperature_c", "20.4")
     page.fill("#f-humidity_pct", "52")
 
@@ -68,7 +77,7 @@ def test_failed_test_notice_and_public_verification(browser, browser_context_arg
     tech.wait_for_url(re.compile(r".*/metering/tests/new\?serial_no=.*"))
     # The default flows of a G2.5 are prefilled: qmin, 0.2 qmax, qmax.
     assert [tech.input_value(f"#f-points-{i}-flow_m3h") for i in range(3)] == ["0.025", "0.8", "4"]
-    _fill_conditions(tech, bench["id"])
+    _fill_conditions(tech, bench)
     _fill_points(tech, [("10.000", "10.350"), ("50.000", "50.300"), ("100.000", "99.800")])
     # Shown as typed: point 1 is low zone, E +3.50 % beyond ±3 %; the others pass.
     first = tech.locator("[data-point='0'] .m-live")
@@ -154,7 +163,7 @@ def test_complaint_order_to_removal_and_in_service_test(browser, browser_context
     tech.locator("form[action$='/receive'] button").click()
     tech.wait_for_url(case_url)
     tech.locator("a[href$='/test']").click()
-    _fill_conditions(tech, bench["id"])
+    _fill_conditions(tech, bench)
     _fill_points(tech, [("10.000", "10.700"), ("50.000", "51.750"), ("100.000", "101.000")])
     tech.check("input[name=leak_test_ok][value='1']")
     tech.fill("#f-pressure_loss_pa", "150")
@@ -169,3 +178,47 @@ def test_complaint_order_to_removal_and_in_service_test(browser, browser_context
     assert tech.evaluate("document.documentElement.scrollWidth") <= 360
     ctx.close()
     tech_ctx.close()
+
+
+def test_head_approves_new_equipment_on_a_phone(browser, browser_context_args, base_url):
+    """A technician registers a leak bench on the phone; it waits; the head sees it on the home page and
+    approves it on the equipment page (360 px, nothing wider than the screen)."""
+    tag = uuid.uuid4().hex[:8].upper()
+    tech_ctx = browser.new_context(**browser_context_args)
+    tech = tech_ctx.new_page()
+    log_in(tech, base_url, "metering_tech")
+    tech.goto(f"{base_url}/metering/equipment/new")
+    tech.fill("#f-name", f"耐压密封性检测台 {tag}")
+    tech.select_option("#f-kind", "leak_bench")
+    tech.fill("#f-serial_no", f"LK-{tag}")
+    tech.fill("#f-calibration_cert", f"JY-{tag}")
+    tech.fill("#f-calibrated_on", "2099-01-01")  # a certificate from the future: refused, what was typed kept
+    tech.fill("#f-calibration_expires_on", (date.today() + timedelta(days=365)).isoformat())
+    tech.locator("main form button[type=submit]").click()
+    assert tech.locator("#e-calibrated_on").is_visible()
+    assert tech.input_value("#f-serial_no") == f"LK-{tag}" and tech.input_value("#f-kind") == "leak_bench"
+    tech.fill("#f-calibrated_on", (date.today() - timedelta(days=3)).isoformat())
+    tech.locator("main form button[type=submit]").click()
+    tech.wait_for_url(re.compile(r".*/metering/equipment/\d+$"))
+    item_url = tech.url
+    assert tech.locator("#h-approve").is_visible() and tech.locator("form[action$='/approve']").count() == 0
+
+    head_ctx = browser.new_context(**browser_context_args)
+    head = head_ctx.new_page()
+    log_in(head, base_url, "metering_head")
+    head.goto(f"{base_url}/")
+    head.locator("a.figure[href*='status=pending']").click()
+    head.wait_for_url(re.compile(r".*/metering/equipment\?.*status=pending.*"))
+    head.locator(f"a.list-row:has-text('LK-{tag}')").click()
+    head.wait_for_url(item_url)
+    assert head.evaluate("document.documentElement.scrollWidth") <= 360
+    head.screenshot(path="/tmp/equipment-360.png", full_page=True)
+    head.locator("form[action$='/approve'] button").click()
+    head.wait_for_url(item_url)
+    assert head.locator("#h-approve").count() == 0
+    assert "JY-" in head.locator("#h-hist ~ ul").inner_text()
+    head.goto(f"{base_url}/metering/equipment?q=LK-{tag}")
+    assert head.evaluate("document.documentElement.scrollWidth") <= 360
+    head.screenshot(path="/tmp/equipment-list-360.png", full_page=True)
+    tech_ctx.close()
+    head_ctx.close()

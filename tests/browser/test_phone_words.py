@@ -142,6 +142,7 @@ def test_wide_tables_fit_a_phone_with_the_verdict_in_view(browser, browser_conte
     bench = _post(api, f"{base_url}/api/v1/equipment", head, {
         "name": f"钟罩式标准装置 {tag}", "serial_no": f"EQ-{tag}", "calibration_cert": f"JZ-{tag}",
         "calibration_expires_on": (date.today() + timedelta(days=300)).isoformat()})
+    _post(api, f"{base_url}/api/v1/equipment/{bench['id']}/approve", head, {})  # new equipment waits for the head
     meter = _post(api, f"{base_url}/api/v1/meters", head, {
         "serial_no": f"PT-{tag}", "size": "G2.5", "accuracy_class": "1.5", "kind": "diaphragm",
         "location": "indoor"})

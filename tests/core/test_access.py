@@ -55,6 +55,11 @@ SERVICE_CHECKED: dict[str, object] = {
     "complaints_api.Followup": {"POST": P.complaints_handle},
     "complaints_api.Reply": {"POST": P.complaints_intake},  # then: 404 unless seen, 403 unless owner or director
     "complaints_api.Handover": {"POST": P.complaints_intake},  # the same rule
+    "complaints_api.Penalties": P.complaint_penalties,  # the director only
+    "customer_changes_api.CustomerChanges": {"GET": P.customer_changes_view, "POST": P.customer_changes_request},
+    "customer_changes_api.CustomerChangeItem": P.customer_changes_view,  # then: a chief, own district's (404)
+    "customer_changes_api.Approve": {"POST": P.customer_changes_approve},
+    "customer_changes_api.Reject": {"POST": P.customer_changes_approve},
     # then: a pipe fitter sees only their own order's hazard (404 for another's)
     "inspections.hazard": HAZARD_READERS,
     # the order's pipe fitter (404 on another's order) or a re-checker; refused before the form is read
@@ -65,23 +70,30 @@ SERVICE_CHECKED: dict[str, object] = {
     "inspections_api.InspectionItem": (P.inspections_view, P.inspections_record, P.hazards_rectify,
                                        P.hazards_view_all),
     "inspections_api.PressureEvaluate": LOGIN,  # a calculator: reads and writes nothing
+    "inspections_api.PressureSamples": P.pressure_sampling_report,  # the weekly sampling report
     "inspections_api.Hazards": P.hazards_view_all,
     "inspections_api.HazardItem": HAZARD_READERS,
     "metering_api.EquipmentList": {"GET": P.equipment_view, "POST": P.equipment_manage},
     "metering_api.EquipmentItem": {"GET": P.equipment_view, "PATCH": P.equipment_manage},
+    "metering_api.EquipmentApprove": {"POST": P.equipment_approve},
+    "metering_api.EquipmentReject": {"POST": P.equipment_approve},
+    "metering_api.EquipmentCalibrations": {"GET": P.equipment_view, "POST": P.equipment_manage},
     "metering_api.MeterTests": {"GET": P.meter_tests_view, "POST": P.meter_tests_record},
     "metering_api.MeterTestItem": P.meter_tests_view,
     "metering_api.Issue": P.documents_issue,
     "metering_api.DocumentPdf": P.documents_view,
     "metering_api.DocumentItem": P.documents_view,
-    "hse_api.Hazards": {"GET": P.hse_view, "POST": P.hse_manage},
-    "hse_api.HazardItem": {"GET": P.hse_view, "PATCH": P.hse_manage},
-    "hse_api.Aspects": {"GET": P.hse_view, "POST": P.hse_manage},
+    # Unit heads (hse_unit) write their own unit's lines; another unit's record is a 404 (hse/services/units.py).
+    "hse_api.Hazards": {"GET": P.hse_view, "POST": (P.hse_manage, P.hse_unit)},
+    "hse_api.HazardItem": {"GET": P.hse_view, "PATCH": (P.hse_manage, P.hse_unit)},
+    "hse_api.Aspects": {"GET": P.hse_view, "POST": (P.hse_manage, P.hse_unit)},
     "hse_api.AspectItem": P.hse_view,
     "hse_api.Observations": P.hse_report,
-    "hse_api.Nonconformities": {"GET": P.hse_view, "POST": P.hse_manage},
+    "hse_api.Nonconformities": {"GET": P.hse_view, "POST": (P.hse_manage, P.hse_unit)},
     "hse_api.NonconformityItem": P.hse_view,
-    "hse_api.NonconformityTransition": P.hse_manage,
+    "hse_api.NonconformityTransition": (P.hse_manage, P.hse_unit),
+    "hse_legal_api.LegalList": {"GET": P.legal_view, "POST": P.legal_manage},
+    "hse_legal_api.Evaluations": {"POST": P.legal_manage},
     "cardsales_api.Quote": {"POST": P.card_sales_view},
     "cardsales_api.Sales": {"GET": P.card_sales_view, "POST": P.card_sell},
     "cardsales_api.SaleItem": P.card_sales_view,
@@ -94,8 +106,19 @@ SERVICE_CHECKED: dict[str, object] = {
     "management_api.PolicyItem": P.policies_view,
     "management_api.Incidents": P.incidents_view,
     "management_api.IncidentItem": P.incidents_view,
+    # then: a holder sees (and bump-tests) only the instruments they hold, 404 for another's
+    "instruments_api.Instruments": {"GET": P.instruments_view, "POST": P.instruments_manage},
+    "instruments_api.InstrumentItem": P.instruments_view,
+    "instruments_api.Checks": {"POST": (P.instruments_manage, P.instruments_check)},
     "management_api.Vehicles": P.vehicles_view,
     "management_api.VehicleItem": P.vehicles_view,
+    "emergency_api.Plans": {"GET": P.emergency_plans_view, "POST": P.emergency_plans_manage},
+    "emergency_api.PlanItem": P.emergency_plans_view,
+    "emergency_api.Drills": {"POST": P.drills_manage},  # then: a chief, own district's drills only
+    "contractors_api.Contractors": {"GET": P.contractors_view, "POST": P.contractors_manage},
+    "contractors_api.ContractorItem": P.contractors_view,
+    # a contractor's people at a session: the organiser, or a unit head for their own unit's session (404 else)
+    "hse.training_external_add": {"POST": (P.training_manage, P.hse_unit)},
     "reports_api.Kpis": P.reports_view,
     "readings_api.Readings": {"POST": P.readings_record},
     "readings_api.MeterReadings": P.routes_open,
@@ -134,7 +157,9 @@ def unruled_endpoints(app: Flask) -> list[str]:
 # which asks for more. Everybody reads a self-inspection and a training session (hse_view, as the table
 # says); recording the results is the safety office's work (hse_manage) and keying in scores the training
 # organiser's (training_manage), so the other roles are rightly refused the POST with 403.
-WRITES_NEED_MORE = {("hse.inspection", "POST"): P.hse_manage, ("hse.training_session", "POST"): P.training_manage}
+# A unit head (hse_unit) writes their own unit's self-inspections and sessions (another unit's: 404).
+WRITES_NEED_MORE = {("hse.inspection", "POST"): (P.hse_manage, P.hse_unit),
+                    ("hse.training_session", "POST"): (P.training_manage, P.hse_unit)}
 
 
 def permission_for(app, endpoint: str, method: str):
@@ -176,11 +201,16 @@ def test_stale_entries_are_not_kept(app):
 # Which table a URL argument names: the record filled in is the first of that table.
 ID_TABLES = {
     "account_id": "card_accounts", "action_id": "hse_nc_actions", "aspect_id": "hse_aspects", "bill_id": "bills",
-    "campaign_id": "hse_campaigns", "case_id": "metering_lab_cases", "check_id": "meter_checks",
+    "campaign_id": "hse_campaigns", "case_id": "metering_lab_cases", "change_id": "customer_changes",
+    "check_id": "meter_checks",
     "complaint_id": "complaints", "customer_id": "customers", "day_id": "calendar_days", "equipment_id": "metering_equipment",
-    "finding_id": "mgmt_policy_findings", "incident_id": "mgmt_incidents", "meter_id": "meters",
+    "finding_id": "mgmt_policy_findings", "incident_id": "mgmt_incidents", "instrument_id": "instruments", "meter_id": "meters",
     "nc_id": "hse_nonconformities", "objective_id": "hse_objectives", "observation_id": "hse_observations",
     "order_id": "work_orders", "plan_id": "mgmt_plans", "policy_id": "mgmt_policies",
+    "legal_id": "hse_legal_requirements", "audit_id": "hse_audits", "review_id": "hse_management_reviews",
+    "sample_id": "pressure_sampling_orders",
+    "contractor_id": "contractors", "permit_id": "contractor_permits", "eplan_id": "mgmt_emergency_plans",
+    "contact_id": "mgmt_emergency_contacts", "drill_id": "mgmt_emergency_drills",
     "reading_id": "readings", "requirement_id": "hse_training_requirements", "sale_id": "card_sales",
     "session_id": "hse_training_sessions", "skip_id": "reading_skips", "test_id": "meter_tests",
     "upload_id": "uploads", "user_id": "users", "vehicle_id": "mgmt_vehicles", "version_id": "mgmt_policy_versions",
@@ -421,3 +451,17 @@ def test_role_matrix(app, records, login, monkeypatch, role):
         elif not allowed and status != 403 and not _schema_refused(url, method, status):
             wrong.append((method, url, status, "should be refused with 403"))
     assert wrong == [], "\n".join(map(str, wrong))
+
+
+@pytest.mark.parametrize("role,granted,refused", [
+    # Issue #20: the pipe fitter's indoor pipe checks and archive base data, without editing customers or
+    # walking the household checklist; the unit heads' own-unit HSE, without the safety office's reach.
+    ("pipe_fitter", {P.inspections_record, P.inspections_view, P.archive_data},
+     {P.inspections_household, P.customers_edit, P.inspections_plan}),
+    ("station_chief", {P.hse_unit}, {P.hse_manage, P.training_manage}),
+    ("metering_head", {P.hse_unit}, {P.hse_manage, P.training_manage}),
+    ("repair_tech", {P.inspections_household, P.archive_data}, {P.hse_unit}),
+])
+def test_field_crew_and_unit_head_grants(role, granted, refused):
+    user = SimpleNamespace(role=role, is_authenticated=True, is_active=True)
+    assert all(can(user, p) for p in granted) and not any(can(user, p) for p in refused)

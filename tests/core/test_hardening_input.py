@@ -16,7 +16,7 @@ CUSTOMER = {"account_no": "30000001", "name": "王小明", "phone": "13800000000
             "gas": "NG", "district": "城东片区", "address": "幸福小区 3栋 2单元 502室"}
 METER = {"serial_no": "M-0001", "size": "G2.5", "accuracy_class": "1.5", "kind": "diaphragm", "location": "indoor"}
 EQUIPMENT = {"name": "膜式表检定装置", "serial_no": "EQ-9", "calibration_cert": "JZ2026-1",
-             "calibration_expires_on": "2027-06-30"}
+             "calibrated_on": "2025-06-30", "calibration_expires_on": "2027-06-30"}
 
 
 # --- item 6: deeply nested JSON -----------------------------------------------------------------------
@@ -277,18 +277,19 @@ def someone_else_edits_first():
 
 def test_stale_write_on_the_api_is_409(customer, api, someone_else_edits_first, db):
     client, headers = api("station_chief")
-    response = client.patch(f"/api/v1/customers/{customer.id}", headers={**headers, **EN}, json={"name": "我的改动"})
+    response = client.patch(f"/api/v1/customers/{customer.id}", headers={**headers, **EN}, json={"address": "我的改动"})
     assert response.status_code == 409
     assert response.json == {"error": "Someone else changed this record — reload and try again."}
     db.session.expire_all()
-    assert db.session.get(Customer, customer.id).name == "王小明"  # ours rolled back, and so was the bump
+    stored = db.session.get(Customer, customer.id)
+    assert (stored.name, stored.address) == ("王小明", CUSTOMER["address"])  # ours rolled back, and so was the bump
 
 
 def test_stale_write_on_a_page_reloads_it_with_a_message(customer, login, someone_else_edits_first):
     client = login("station_chief")
     edit = f"/customers/{customer.id}/edit"
     response = client.post(edit, headers={**EN, "Referer": f"http://localhost{edit}"}, data={
-        "name": "我的改动", "version": str(customer.version)})
+        "address": "我的改动", "version": str(customer.version)})
     assert response.status_code == 302 and response.location == edit
     page = client.get(edit, headers=EN).get_data(as_text=True)
     assert "Someone else changed this record — reload and try again." in page
@@ -297,14 +298,14 @@ def test_stale_write_on_a_page_reloads_it_with_a_message(customer, login, someon
 def test_stale_write_never_redirects_off_site(customer, login, someone_else_edits_first):
     client = login("station_chief")
     response = client.post(f"/customers/{customer.id}/edit", headers={**EN, "Referer": "http://evil.example/x"},
-                           data={"name": "我的改动"})
+                           data={"address": "我的改动"})
     assert response.status_code == 302 and response.location == "/"
 
 
 def test_the_outbox_gets_a_409_it_keeps(customer, login, someone_else_edits_first):
     """An offline replay asks for JSON: a redirect would look like success and the form would be dropped."""
     client = login("station_chief")
-    response = client.post(f"/customers/{customer.id}/edit", data={"name": "我的改动"},
+    response = client.post(f"/customers/{customer.id}/edit", data={"address": "我的改动"},
                            headers={**EN, "Accept": "application/json, text/html;q=0.5"})
     assert response.status_code == 409 and response.json["error"].startswith("Someone else changed")
 

@@ -85,10 +85,10 @@ def test_list_pagination_bounds(staff, api):
 def test_patch_with_stale_version_409(staff, api):
     client, headers = api("station_chief")
     created = client.post("/api/v1/customers", json=NEW_CUSTOMER, headers=headers).json
-    ok = client.patch(f"/api/v1/customers/{created['id']}", json={"phone": "13900000000", "version": created["version"]},
+    ok = client.patch(f"/api/v1/customers/{created['id']}", json={"note": "改为白天联系", "version": created["version"]},
                       headers=headers)
     assert ok.status_code == 200 and ok.json["version"] == created["version"] + 1
-    stale = client.patch(f"/api/v1/customers/{created['id']}", json={"phone": "1", "version": created["version"]},
+    stale = client.patch(f"/api/v1/customers/{created['id']}", json={"note": "x", "version": created["version"]},
                          headers=headers)
     assert stale.status_code == 409
 

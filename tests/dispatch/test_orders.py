@@ -163,11 +163,18 @@ def test_technician_sees_only_own_orders(make_order, staff):
     assert orders.list_orders(staff["station_chief"])[1] == 2
 
 
-@pytest.mark.parametrize("role", ["meter_reader", "card_clerk", "statistician"])
+@pytest.mark.parametrize("role", ["card_clerk", "statistician"])
 def test_other_roles_may_not_read_orders(make_order, staff, role):
     order = make_order("repair")
     with pytest.raises(NotAllowed):
         orders.get_order(staff[role], order.id)
+
+
+def test_a_meter_reader_reads_only_the_orders_they_help_on(make_order, staff):
+    """Meter readers help at purge-and-ignites (tests/dispatch/test_helpers.py): any other order is 404."""
+    order = make_order("repair")
+    with pytest.raises(NotFound):
+        orders.get_order(staff["meter_reader"], order.id)
 
 
 def test_the_safety_office_may_not_read_an_order_no_hse_record_came_from(make_order, staff):

@@ -301,7 +301,9 @@ def test_home_figures_for_the_lead_to_include(app, db, seeded, staff):
     from fieldsvc.hse.services.dashboard import home_figures
     director = staff["director"]
     figures = home_figures(director, clock.today())
-    assert figures["nc_open"] == 3 and figures["fed_open"] == 1 and figures["to_approve"] == 0
+    # 3 from the CAPA demo + 3 from the HSE system demo (a failed evaluation, an audit finding, a review decision)
+    # + 1 of the station chief's own unit (hse/demo_units.py)
+    assert figures["nc_open"] == 7 and figures["fed_open"] == 1 and figures["to_approve"] == 0
     assert figures["significant_hazards"] == 6 and figures["observations_open"] == 4
     assert "observations_open" not in home_figures(staff["repair_tech"], clock.today())
     with app.test_request_context("/"):

@@ -50,7 +50,8 @@ def test_update_reassesses_and_clears_criteria(db, staff, hazard_payload):
 
 
 def test_services_refuse_writers_without_permission(db, staff, hazard_payload, aspect_payload):
-    for role in ("repair_tech", "meter_reader", "station_chief", "metering_head", "card_clerk", "statistician"):
+    # Unit heads (station_chief, metering_head) write their own unit's lines: tests/hse/test_units.py.
+    for role in ("repair_tech", "meter_reader", "pipe_fitter", "card_clerk", "statistician", "metering_tech"):
         with pytest.raises(NotAllowed):
             registers.create_hazard(staff[role], hazard_payload())
         with pytest.raises(NotAllowed):

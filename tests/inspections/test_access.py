@@ -16,6 +16,7 @@ SERVICE_CHECKED = {
     "inspections_api.PressureEvaluate": LOGIN,  # a calculator: reads and writes nothing
     "inspections_api.Hazards": P.hazards_view_all,  # ?view=recheck: hazards_recheck, ?view=mine: hazards_rectify
     "inspections_api.HazardItem": P.inspections_view,
+    "inspections_api.PressureSamples": P.pressure_sampling_report,  # the weekly sampling report
 }
 
 
@@ -48,7 +49,7 @@ def records(staff, db, api):
         "customer_id": customer.id, "outcome": "completed", "items": [{"code": "hose_aged", "ok": False}]}).json
     # No batch: who sees a batch (the officer, the director, its inspector only) is tested with the plan.
     return {"customer_id": customer.id, "inspection_id": created["id"], "hazard_id": created["hazards"][0]["id"],
-            "batch_id": 999}
+            "batch_id": 999, "sample_id": 999}
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])

@@ -44,6 +44,6 @@ def test_home_figures_follow_the_role(staff, customer, db, en_request, signature
                                             "items": [{"code": "hose_aged", "ok": False}]}, strict=False)
     assert home.figures(staff["repair_tech"]) == {"to_recheck": 0, "incomplete_visits": 1, "visits_today": 1}
     assert home.figures(staff["safety_officer"])["hazards"]["open"] == 1
-    assert home.figures(staff["pipe_fitter"]) == {"my_rectifications": 0}
+    assert home.figures(staff["pipe_fitter"]) == {"my_rectifications": 0, "incomplete_visits": 0, "visits_today": 0}
     assert home.figures(staff["station_chief"])["sampling_anomalies"] == 0
     assert home.figures(staff["card_clerk"]) == {}

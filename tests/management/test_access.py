@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from fieldsvc import clock
-from fieldsvc.management.services import checks, incidents, plans
+from fieldsvc.management.services import checks, drills, emergency_plans, incidents, plans
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, Role, can
 from tests.core.test_access import fill, permission_for
@@ -19,6 +19,9 @@ API = {
     "management_api.IncidentItem": P.incidents_view,
     "management_api.Vehicles": P.vehicles_view,
     "management_api.VehicleItem": P.vehicles_view,
+    "emergency_api.Plans": P.emergency_plans_view,
+    "emergency_api.PlanItem": P.emergency_plans_view,
+    "emergency_api.Drills": P.drills_manage,
 }
 
 
@@ -33,14 +36,20 @@ def records(staff, make_policy, emergency, make_vehicle, db, en_request):
     plan = plans.create_plan(staff["safety_officer"], {"year": clock.today().year, "kind": "safety"})
     item = plans.add_item(staff["safety_officer"], plan, {"section": "training", "description": "d"})
     vehicle = make_vehicle()
+    eplan = emergency_plans.create_plan(staff["safety_officer"], {"title": "泄漏预案", "scenario": "leak",
+                                                                  "review_on": clock.today() + timedelta(days=90)})
+    contact = emergency_plans.add_contact(staff["safety_officer"], eplan, {"name": "消防", "phone": "119"})
+    drill = drills.record_drill(staff["station_chief"], eplan, {"held_on": clock.today(),
+                                                                "participants": [staff["repair_tech"].id]})
     db.session.commit()
-    return {"policy_id": policy.id, "version_id": policy.versions[0].id, "finding_id": check.findings[0].id,
+    return {"eplan_id": eplan.id, "contact_id": contact.id, "drill_id": drill.id,
+            "policy_id": policy.id, "version_id": policy.versions[0].id, "finding_id": check.findings[0].id,
             "incident_id": incident.id, "plan_id": plan.id, "item_id": item.id, "vehicle_id": vehicle.id}
 
 
 def _routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(("management.", "management_api.")):
+        if rule.endpoint.startswith(("management.", "management_api.", "emergency_api.")):
             for method in sorted(rule.methods & {"GET", "POST"}):
                 yield rule, method
 

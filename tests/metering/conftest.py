@@ -34,7 +34,8 @@ def _meter(serial, size, cls="1.5", customer=None, today=None):
 
 @pytest.fixture
 def lab(staff, db):
-    """Metering staff with valid licences, two standards (one expired), meters in stock and installed."""
+    """Metering staff with valid licences, two approved flow standards (one expired), an approved leak bench,
+    meters in stock and installed."""
     today = clock.today()
     for username in METERING_STAFF:
         for q in staff[username].qualifications:
@@ -43,9 +44,12 @@ def lab(staff, db):
     ng = _customer(district, "31000001", "王小明", "NG")
     lpg = _customer(district, "31000002", "李四", "LPG")
     bench = Equipment(name="钟罩式气体流量标准装置", serial_no="EQ-0001", calibration_cert="JZ2026-0815",
-                      calibration_expires_on=today + timedelta(days=200))
+                      calibration_expires_on=today + timedelta(days=200), status="approved")
     old = Equipment(name="音速喷嘴法标准装置", serial_no="EQ-0002", calibration_cert="JZ2024-0101",
-                    calibration_expires_on=today - timedelta(days=1))
+                    calibration_expires_on=today - timedelta(days=1), status="approved")
+    leak = Equipment(name="膜式燃气表耐压密封性检测台", serial_no="EQ-0003", kind="leak_bench",
+                     calibration_cert="JY2026-0303", calibration_expires_on=today + timedelta(days=300),
+                     status="approved")
     meters = {
         "stock": _meter("LAB-S0001", "G2.5"),
         "stock10": _meter("LAB-S0002", "G2.5", "1.0"),
@@ -53,9 +57,9 @@ def lab(staff, db):
         "ng": _meter("LAB-N0001", "G2.5", customer=ng, today=today),
         "lpg": _meter("LAB-L0001", "G4", customer=lpg, today=today),
     }
-    db.session.add_all([ng, lpg, bench, old, *meters.values()])
+    db.session.add_all([ng, lpg, bench, old, leak, *meters.values()])
     db.session.commit()
-    return SimpleNamespace(today=today, bench=bench, expired_bench=old, ng_customer=ng, lpg_customer=lpg,
+    return SimpleNamespace(today=today, bench=bench, expired_bench=old, leak_bench=leak, ng_customer=ng, lpg_customer=lpg,
                            staff=staff, **meters)
 
 

@@ -271,7 +271,8 @@ def test_verify_unknown_number_404(app, client):
 def correction_form(lab, test_id, errors=("0.40", "0.30", "-0.20")) -> dict:
     """The correction page's form: the same meter's default flows with corrected readings."""
     from fieldsvc.metering import rules
-    form = {"verification": "initial", "equipment_id": lab.bench.id, "temperature_c": "20.1", "humidity_pct": "50",
+    form = {"verification": "initial", "equipment_id": lab.bench.id, "leak_equipment_id": lab.leak_bench.id,
+            "temperature_c": "20.1", "humidity_pct": "50",
             "leak_test_ok": "1", "pressure_loss_pa": "150"}
     for i, (flow, e) in enumerate(zip(rules.default_flows("G2.5"), errors, strict=True)):
         form.update({f"points-{i}-flow_m3h": str(flow), f"points-{i}-reference_l": "100.000",
@@ -324,20 +325,28 @@ def test_equipment_register(lab, api):
     created = client.post("/api/v1/equipment", json=NEW_EQUIPMENT, headers=headers)
     assert created.status_code == 201, created.json
     assert {k: created.json[k] for k in NEW_EQUIPMENT} == NEW_EQUIPMENT
+    assert created.json["status"] == "pending" and created.json["kind"] == "flow_standard"  # API.md
     listed = client.get("/api/v1/equipment", headers=headers).json
-    assert listed["total"] == 3
-    assert listed["items"][0]["serial_no"] == "EQ-0002" and listed["items"][0]["status"] == "expired"
+    assert listed["total"] == 4
+    assert listed["items"][0]["serial_no"] == "EQ-0002" and listed["items"][0]["calibration_status"] == "expired"
     again = client.post("/api/v1/equipment", json=NEW_EQUIPMENT, headers=headers)
     assert again.status_code == 409 and set(again.json) == {"error"}  # API.md: a duplicate key is a conflict
 
 
-def test_equipment_recalibration_reopens_it_for_tests(lab, api):
+def test_equipment_recalibration_reopens_it_for_tests_once_approved(lab, api):
     client, headers = api("metering_tech")
     eq = client.get(f"/api/v1/equipment/{lab.expired_bench.id}", headers=headers).json
     patched = client.patch(f"/api/v1/equipment/{eq['id']}", headers=headers,
                            json={"calibration_cert": "JZ2026-0999", "calibration_expires_on": "2030-01-01",
                                  "version": eq["version"]})
-    assert patched.status_code == 200 and patched.json["status"] == "valid"
+    assert patched.status_code == 200 and patched.json["calibration_status"] == "expired"
+    assert patched.json["pending_calibration"]["certificate_no"] == "JZ2026-0999"
+    assert client.post("/api/v1/meter-tests", json=payload(lab.stock, lab.expired_bench),
+                       headers=headers).status_code == 422  # the new certificate is not approved yet
+    head, head_headers = api("metering_head")
+    approved = head.post(f"/api/v1/equipment/{eq['id']}/approve", headers=head_headers)
+    assert approved.status_code == 200 and approved.json["calibration_status"] == "valid"
+    assert approved.json["calibration_cert"] == "JZ2026-0999" and approved.json["pending_calibration"] is None
     assert client.post("/api/v1/meter-tests", json=payload(lab.stock, lab.expired_bench),
                        headers=headers).status_code == 201
     stale = client.patch(f"/api/v1/equipment/{eq['id']}", headers=headers, json={"name": "x", "version": eq["version"]})

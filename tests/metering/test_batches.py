@@ -10,6 +10,7 @@ from tests.metering.test_pages import EN
 
 def _open(lab, client, **change):
     form = {"reference": "DN-2026-118", "verification": "initial", "equipment_id": str(lab.bench.id),
+            "leak_equipment_id": str(lab.leak_bench.id),
             "temperature_c": "20.0", "humidity_pct": "48"}
     form.update(change)
     return client.post("/metering/batches", data=form, headers=EN)

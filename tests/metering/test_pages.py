@@ -12,6 +12,7 @@ def test_form(lab, serial="LAB-S0001", errors=("0.40", "0.30", "-0.20"), **chang
     from fieldsvc.metering import rules
     meter_size = {"LAB-S0001": "G2.5", "LAB-N0001": "G2.5", "LAB-B0001": "G10"}[serial]
     form = {"serial_no": serial, "verification": "initial", "equipment_id": str(lab.bench.id),
+            "leak_equipment_id": str(lab.leak_bench.id),
             "temperature_c": "20.1", "humidity_pct": "50", "leak_test_ok": "1", "pressure_loss_pa": "150"}
     for i, (flow, e) in enumerate(zip(rules.default_flows(meter_size), errors, strict=True)):
         form.update({f"points-{i}-flow_m3h": str(flow), f"points-{i}-reference_l": "100.000",
@@ -157,20 +158,21 @@ def test_equipment_pages(lab, login, db):
     assert "EQ-0001" in listing and "Calibration expired" in listing
     bad = client.post("/metering/equipment/new", data={"name": "新装置", "serial_no": "EQ-0001"}, headers=EN)
     assert bad.status_code == 422 and 'value="新装置"' in bad.get_data(as_text=True)
-    ok = client.post("/metering/equipment/new", data={"name": "新装置", "serial_no": "EQ-0100",
-                                                      "calibration_cert": "JZ-1",
+    ok = client.post("/metering/equipment/new", data={"name": "新装置", "serial_no": "EQ-0100", "kind": "leak_bench",
+                                                      "calibration_cert": "JZ-1", "calibrated_on": "2026-01-05",
                                                       "calibration_expires_on": "2030-01-01"})
     assert ok.status_code == 302
     eq = db.session.query(Equipment).filter_by(serial_no="EQ-0100").one()
+    assert (eq.status, eq.kind) == ("pending", "leak_bench")
     edit = client.post(f"/metering/equipment/{eq.id}/edit",
-                       data={"name": "新装置", "serial_no": "EQ-0100", "calibration_cert": "JZ-2",
-                             "calibration_expires_on": "2031-01-01", "version": eq.version, "active": "1"})
+                       data={"name": "新装置 2", "serial_no": "EQ-0100", "kind": "leak_bench",
+                             "version": eq.version, "active": "1"})
     assert edit.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Equipment, eq.id).calibration_cert == "JZ-2"
+    assert db.session.get(Equipment, eq.id).name == "新装置 2"
     retire = client.post(f"/metering/equipment/{eq.id}/edit",
-                         data={"name": "新装置", "serial_no": "EQ-0100", "calibration_cert": "JZ-2",
-                               "calibration_expires_on": "2031-01-01", "version": eq.version})
+                         data={"name": "新装置", "serial_no": "EQ-0100", "kind": "leak_bench",
+                               "version": db.session.get(Equipment, eq.id).version})
     assert retire.status_code == 302
     db.session.expire_all()
     assert db.session.get(Equipment, eq.id).active is False

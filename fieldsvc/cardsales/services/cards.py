@@ -172,6 +172,22 @@ def require_active(account: CardAccount) -> None:
         raise Conflict(_("Card %(card)s is blocked.", card=account.card_no))
 
 
+def deactivate_for_closure(actor, customer_id: int, reason: str) -> list[CardAccount]:
+    """The customer's account is being closed (销户): every active card is blocked (kept, never deleted).
+    No permission check: the caller (customers' approval of a closing request) has checked its own
+    authority in this transaction. A sale not yet confirmed or reversed on the card → Conflict."""
+    accounts = list(db.session.execute(select(CardAccount).where(CardAccount.customer_id == customer_id,
+                                                                 CardAccount.status == "active")).scalars())
+    for account in accounts:
+        require_finished(account)
+        account.status, account.blocked_on, account.block_reason = "blocked", clock.today(), reason[:200]
+        _event(actor, account, "deactivate", reason[:200], card_no=account.card_no)
+        db.session.flush()
+        audit.record(actor, "card.deactivate", "card_account", account.id, card_no=account.card_no,
+                     customer_id=customer_id, reason=reason[:200])
+    return accounts
+
+
 def reissue_card(actor, account: CardAccount, new_card_no: str, reason: str) -> CardAccount:
     """A lost or broken card: the old number is blocked (never deleted) and a new card continues the
     meter's purchase sequence."""

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from fieldsvc import audit, clock
+from fieldsvc import audit, clock, home
 from fieldsvc.auth.models import User
 from fieldsvc.cardsales import rules
 from fieldsvc.cardsales.models import CardDay, CardReversal, CardSale, Outlet
@@ -147,12 +147,17 @@ def open_days(actor, on: date | None = None, back: int = 31) -> list[tuple[int, 
     return sorted((d for d in days if d not in closed), key=lambda d: (d[2], d[0], d[1]), reverse=True)
 
 
-def pending_reversal_count(actor) -> int:
+def pending_reversal_figures(actor) -> dict:
+    """Reversals waiting for approval, as a count the home page asks with every card's."""
     require(actor, P.card_sales_view)
-    stmt = select(CardReversal.id).where(CardReversal.status == "requested")
+    stmt = select(func.count(CardReversal.id)).where(CardReversal.status == "requested")
     if not _sees_all(actor):
         stmt = stmt.where(CardReversal.requested_by == actor.id)
-    return len(db.session.execute(stmt).all())
+    return {"pending": stmt}
+
+
+def pending_reversal_count(actor) -> int:
+    return home.figures_of(pending_reversal_figures(actor))["pending"]
 
 
 def today_summary(actor) -> dict:

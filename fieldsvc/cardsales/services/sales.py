@@ -19,6 +19,7 @@ from fieldsvc.auth.models import User
 from fieldsvc.cardsales import rules
 from fieldsvc.cardsales.models import CardAccount, CardDay, CardMeterCounter, CardSale, CardSaleLine
 from fieldsvc.cardsales.services import cards, common, days
+from fieldsvc.customers.services.changes import category_on  # a category change prices from its date on
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.labels import label
@@ -32,7 +33,7 @@ def quote(actor, account: CardAccount, volume: Decimal | None = None, amount: De
     """The tier split of buying `volume` m³, or of the most gas `amount` yuan buys (with the change)."""
     require(actor, P.card_sales_view)
     on = on or clock.today()
-    _tariff, tiers, cycle_start = common.tariff_and_cycle(account.customer.category, on)
+    _tariff, tiers, cycle_start = common.tariff_and_cycle(category_on(account.customer, on), on)
     used = common.purchased_in_cycle(account.customer_id, cycle_start)
     try:
         if volume is not None:
@@ -48,7 +49,7 @@ def cycle_position(actor, account: CardAccount, on: date | None = None) -> dict:
     """This cycle's purchased volume and where the tiers stand, for the desk."""
     require(actor, P.card_sales_view)
     on = on or clock.today()
-    tariff, tiers, cycle_start = common.tariff_and_cycle(account.customer.category, on)
+    tariff, tiers, cycle_start = common.tariff_and_cycle(category_on(account.customer, on), on)
     used = common.purchased_in_cycle(account.customer_id, cycle_start)
     current = next((i for i, t in enumerate(tiers, 1) if t.upper is None or used < t.upper), len(tiers))
     upper = tiers[current - 1].upper
@@ -174,6 +175,9 @@ def _supply_notice(customer) -> SupplyNotice | None:
 
 
 def _usable(account: CardAccount) -> None:
+    if account.customer.status == "closed":
+        raise Conflict(_("Account %(no)s is closed: no gas can be sold to it.",
+                         no=account.customer.account_no))
     if account.status != "active":
         raise Conflict(_("Card %(card)s is blocked.", card=account.card_no))
     notice = _supply_notice(account.customer)
@@ -207,7 +211,7 @@ def create_sale(actor, data: dict) -> CardSale:
                     customer_id=account.customer_id, account_no=account.customer.account_no,
                     meter_id=account.meter_id, purchase_seq=seq, volume_m3=q.volume_m3, cycle_start=q.cycle_start,
                     used_before_m3=q.used_before_m3, tariff_id=common.tariff_and_cycle(
-                        account.customer.category, today)[0].id, amount_due=q.amount, amount_paid=paid,
+                        category_on(account.customer, today), today)[0].id, amount_due=q.amount, amount_paid=paid,
                     change=rules.change_due(method, q.amount, paid), payment_method=method,
                     payment_ref=(data.get("payment_ref") or None), outlet_id=outlet.id, clerk_id=actor.id,
                     business_date=today, status=rules.Status.pending, write_attempts=0,

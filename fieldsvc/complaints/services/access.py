@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
+from fieldsvc import home
 from fieldsvc.complaints import rules
 from fieldsvc.complaints.models import Complaint, ComplaintEvent
 from fieldsvc.errors import NotFound
@@ -96,12 +97,16 @@ def overdue_list(actor, limit: int = 100) -> list[Complaint]:
     return list(db.session.execute(stmt).scalars())
 
 
-def overdue_count(actor) -> int:
-    """For the home page: overdue complaints this user sees (all of them for the director)."""
+def overdue_figures(actor) -> dict:
+    """For the home page (asked with every card's figures): overdue complaints this user sees (all of them
+    for the director)."""
     if not can(actor, P.complaints_intake):
-        return 0
-    stmt = _visible(select(func.count(Complaint.id)), actor).where(overdue_clause(utcnow()))
-    return db.session.execute(stmt).scalar_one()
+        return {"overdue": literal(0)}
+    return {"overdue": _visible(select(func.count(Complaint.id)), actor).where(overdue_clause(utcnow()))}
+
+
+def overdue_count(actor) -> int:
+    return home.figures_of(overdue_figures(actor))["overdue"]
 
 
 def history(actor, complaint: Complaint) -> list[ComplaintEvent]:

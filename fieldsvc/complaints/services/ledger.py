@@ -133,16 +133,28 @@ def row(c: Complaint, now: datetime) -> list:
             c.followed_up_at, c.satisfaction, c.followup_comments, c.reopen_count]
 
 
+def _penalty_text(items) -> str | None:
+    parts = []
+    for p in items:
+        what = " · ".join(x for x in (_("%(amount)s yuan", amount=p.amount) if p.amount is not None else None, p.measure) if x)
+        parts.append(f"{p.person.name if p.person else ''}: {what} ({p.decided_on.isoformat()})")
+    return "; ".join(parts) or None
+
+
 def workbook(actor, start: date, end: date) -> bytes:
     """The ledger as XLSX (through the one export writer: text cleaned, formulas neutralised), one
     complaint a row, the clocks judged now."""
+    from fieldsvc.complaints.services import penalties
     items = complaints(actor, start, end)
     now = utcnow()
+    # Penalties on the responsible person: a column of the director's ledger only.
+    fines = penalties.by_complaint(actor, [c.id for c in items]) if penalties.may_see(actor) else None
     book = exports.Xlsx(_("Complaint ledger"))
     book.row([_("Complaint ledger"), f"{start.isoformat()} – {end.isoformat()}"], bold=True)
-    book.row([str(c) for c in COLUMNS], bold=True, fill="FFEEF1F5", wrap=True)
+    book.row([str(c) for c in COLUMNS] + ([_("Penalties on the responsible person")] if fines is not None else []),
+             bold=True, fill="FFEEF1F5", wrap=True)
     for c in items:
-        book.row(row(c, now))
+        book.row(row(c, now) + ([_penalty_text(fines.get(c.id, []))] if fines is not None else []))
     for column, width in ((1, 22), (2, 18), (7, 40), (19, 18), (20, 36), (21, 36), (25, 30), (28, 30)):
         book.width(column, width)
     book.freeze("B3")

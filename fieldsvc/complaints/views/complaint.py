@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldsvc.complaints import rules, schemas
-from fieldsvc.complaints.services import access, first_contact, followup, handling
+from fieldsvc.complaints.services import access, first_contact, followup, handling, penalties
 from fieldsvc.complaints.views import bp, district_options
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
@@ -31,7 +31,8 @@ def _page(complaint_id: int, status: int = 200, errors=None, form: str | None = 
         districts=district_options() if handler else [], max_solutions=MAX_SOLUTIONS,
         owner_may=first_contact.may_act(current_user, complaint),
         handover_to=first_contact.handover_candidates(current_user, complaint),
-        reply_public=rules.public_reply(complaint.status, complaint.reply_text) is not None), status
+        reply_public=rules.public_reply(complaint.status, complaint.reply_text) is not None,
+        penalties=penalties.visible_for(current_user, complaint)), status
 
 
 def _act(complaint_id: int, form: str, action, message: str):
@@ -141,3 +142,12 @@ def handover(complaint_id):
         data = load_form(schemas.HandoverIn())
         first_contact.handover(current_user, complaint_id, data["to_user_id"], data["note"], data.get("version"))
     return _act(complaint_id, "handover", run, _("Complaint handed over."))
+
+
+@bp.post("/<int:complaint_id>/penalties")
+@permission_required(P.complaint_penalties)
+def add_penalty(complaint_id):
+    """The director records a penalty on the responsible person (处罚责任者)."""
+    def run():
+        penalties.record(current_user, complaint_id, load_form(schemas.PenaltyIn()))
+    return _act(complaint_id, "penalty", run, _("Penalty recorded."))

@@ -101,10 +101,25 @@ def create_customer(actor, data: dict) -> Customer:
     return customer
 
 
+def _check_guarded(customer: Customer, data: dict) -> None:
+    """Name, phone and category change only through an approved change request (customers.services.changes),
+    and so does closing an account (or undoing it): a silent edit is refused naming the field."""
+    messages = {rules.ChangeKind.transfer: _("The name and phone change only through a transfer request."),
+                rules.ChangeKind.category_change: _("The category changes only through a category change request.")}
+    errors = {key: [messages[kind]] for key, kind in rules.GUARDED_FIELDS.items()
+              if key in data and data[key] != getattr(customer, key)}
+    status = data.get("status")
+    if status and status != customer.status and rules.CustomerStatus.closed in (status, customer.status):
+        errors["status"] = [_("An account is closed only through a closing request, and stays closed.")]
+    if errors:
+        raise Invalid(errors)
+
+
 def update_customer(actor, customer: Customer, data: dict, version: int | None = None) -> Customer:
     require(actor, P.customers_edit)
     if version is not None and version != customer.version:
         raise Conflict()
+    _check_guarded(customer, data)
     changes = {}
     if data.get("account_no") and data["account_no"] != customer.account_no:
         _check_account_unique(data["account_no"], customer.id)

@@ -7,6 +7,32 @@ from fieldsvc.schemas import BaseSchema, ClientIdMixin, PageArgs, length, one_of
 
 TYPES = [t.value for t in rules.OrderType]
 STATUSES = [s.value for s in rules.Status]
+MAX_HELPER_IDS = 5
+
+
+class StaffIds(fields.Field):
+    """A list of staff ids (helper_ids): integers only — a string, a nested object, a list inside the list or
+    a number too big for an id is refused with one message under the field's own name."""
+
+    default_error_messages = {"invalid": _l("Give a list of staff ids."),
+                              "too_many": _l("At most %(n)d helpers on one order.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {"type": "array", "items": {"type": "integer", "minimum": 1},
+                                       "maxItems": MAX_HELPER_IDS})
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) or not 0 < v < 2**31
+                                              for v in value):
+            raise self.make_error("invalid")
+        if len(set(value)) > MAX_HELPER_IDS:
+            raise ValidationError(str(self.error_messages["too_many"]) % {"n": MAX_HELPER_IDS})
+        return list(dict.fromkeys(value))  # the same person twice counts once
+
+
+def helper_ids_of(order) -> list[int]:
+    return [link.user_id for link in order.helper_links]
 
 
 class WorkOrderOut(Schema):
@@ -27,6 +53,7 @@ class WorkOrderOut(Schema):
     created_at = fields.AwareDateTime()
     on_site_at = fields.AwareDateTime(allow_none=True)
     completed_at = fields.AwareDateTime(allow_none=True)
+    helper_ids = fields.Function(helper_ids_of, metadata={"type": "array", "items": {"type": "integer"}})
 
 
 WorkOrderPage = page_of(WorkOrderOut)
@@ -46,6 +73,7 @@ class WorkOrderIn(ClientIdMixin, BaseSchema):
     contact_phone = fields.String(validate=length(30))
     deadline = fields.Date()  # the hazard deadline of a rectification
     assignee_id = fields.Integer()
+    helper_ids = StaffIds()
 
 
 class WorkOrderQuery(PageArgs):
@@ -61,6 +89,7 @@ class WorkOrderAssignIn(BaseSchema):
     assignee_id = fields.Integer(required=True)
     version = fields.Integer(required=True)
     note = fields.String(validate=length(500))
+    helper_ids = StaffIds()  # absent: the helpers stay as they are; [] removes them all
 
 
 class WorkOrderPartLine(BaseSchema):

@@ -47,6 +47,7 @@ class PurgeIgnition(BaseSchema):
     test_duration_min = fields.Integer(required=True, validate=rng(0, 600))
     pressure_drop_kpa = fields.Decimal(required=True, places=2, validate=rng(0, 100))
     test_result = fields.String(required=True, validate=one_of(["pass", "fail"]))
+    instrument_id = fields.Integer(validate=rng(1, 2**31 - 1))  # the manometer (fieldsvc.instruments)
     purge_confirmed = fields.Boolean(load_default=False)  # by the gas detector
     burners_lit = fields.Boolean(load_default=False)  # every burner lit
     flame_failure_checked = fields.Boolean(load_default=False)
@@ -76,6 +77,7 @@ class PurgeIgnition(BaseSchema):
 class PressureCheck(BaseSchema):
     static_pa = fields.Integer(validate=rng(0, 20000))
     working_pa = fields.Integer(validate=rng(0, 20000))
+    instrument_id = fields.Integer(validate=rng(1, 2**31 - 1))  # the manometer (fieldsvc.instruments)
 
 
 class PipeAcceptance(BaseSchema):

@@ -10,15 +10,15 @@ the server almost nothing (the page answers 304) and no worker is held per open 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, union
+from sqlalchemy import and_, case, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import joinedload
 
-from fieldsvc import clock
+from fieldsvc import clock, home
 from fieldsvc.auth.models import User
 from fieldsvc.customers.models import District
 from fieldsvc.dispatch import rules
-from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent
-from fieldsvc.dispatch.services import suggestions
+from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent, WorkOrderHelper
+from fieldsvc.dispatch.services import helpers, suggestions
 from fieldsvc.extensions import db
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, require
@@ -51,6 +51,7 @@ class Board:
     per_page: int
     # order id → who to send, best first (assignable rows only)
     suggested: dict[int, list[suggestions.Ranked]] = field(default_factory=dict)
+    helper_staff: list[User] = field(default_factory=list)  # who may be named a helper (field staff)
 
 
 def due_state(order: WorkOrder, now: datetime) -> str:
@@ -103,12 +104,14 @@ def board(actor, filters: Filters, per_page: int = 30) -> Board:
     orders = db.session.execute(rest.options(*_row_options()).order_by(rank, WorkOrder.due_at, WorkOrder.id)
                                 .limit(per_page).offset((max(filters.page, 1) - 1) * per_page)).scalars().all()
     require(actor, P.orders_assign)  # the pickers: who may be sent
-    staff = suggestions.field_staff()
+    everyone = suggestions.field_staff(helpers.helper_roles())  # who may be sent, and who may help: one query
+    staff = [u for u in everyone if u.role in rules.ROLE_TYPES]
     result = Board(pinned=list(pinned), orders=list(orders), total=total, loads=_loads(since), staff=staff,
+                   helper_staff=everyone,
                    districts=list(db.session.execute(select(District).order_by(District.code)).scalars()),
                    now=now, filters=filters, per_page=per_page)
     result.suggested = suggestions.for_rows(actor, result.pinned + result.orders, staff,
-                                            {k: v["open"] for k, v in result.loads.items()})
+                                            {k: v["open"] + v.get("helping", 0) for k, v in result.loads.items()})
     return result
 
 
@@ -124,13 +127,20 @@ def version(actor, now: datetime | None = None) -> str:
 
 
 def _loads(since: datetime) -> dict[int, dict]:
-    """Each technician's load today: open orders on their list, and orders they finished today."""
-    open_ = func.sum(case((WorkOrder.status.in_(ACTIVE_TECH), 1), else_=0))
-    done = func.sum(case((WorkOrder.completed_at >= since, 1), else_=0))
-    stmt = (select(WorkOrder.assignee_id, open_, done)
-            .where(WorkOrder.assignee_id.is_not(None), WorkOrder.id.in_(active_or_done_since(since)))
-            .group_by(WorkOrder.assignee_id))
-    return {a: {"open": int(o or 0), "done_today": int(d or 0)} for a, o, d in db.session.execute(stmt)}
+    """Each technician's load today: open orders on their list, orders they finished today, and the open
+    orders they help on (one statement: the helpers' rows joined in by UNION ALL)."""
+    open_ = case((WorkOrder.status.in_(ACTIVE_TECH), 1), else_=0)
+    done = case((WorkOrder.completed_at >= since, 1), else_=0)
+    own = (select(WorkOrder.assignee_id.label("user_id"), open_.label("open"), done.label("done"),
+                  literal(0).label("helping"))
+           .where(WorkOrder.assignee_id.is_not(None), WorkOrder.id.in_(active_or_done_since(since))))
+    helped = (select(WorkOrderHelper.user_id, literal(0), literal(0), literal(1))
+              .join(WorkOrder, WorkOrder.id == WorkOrderHelper.order_id).where(WorkOrder.status.in_(ACTIVE_TECH)))
+    rows = union_all(own, helped).subquery()
+    stmt = (select(rows.c.user_id, func.sum(rows.c.open), func.sum(rows.c.done), func.sum(rows.c.helping))
+            .group_by(rows.c.user_id))
+    return {a: {"open": int(o or 0), "done_today": int(d or 0), "helping": int(h or 0)}
+            for a, o, d, h in db.session.execute(stmt)}
 
 
 def active_or_done_since(since: datetime, *where):
@@ -148,20 +158,28 @@ class Jobs:
     upcoming: list[WorkOrder]
     done_today: list[WorkOrder]
     now: datetime
+    helping: set[int] = field(default_factory=set)  # ids of the orders this person only helps on
+
+
+def _mine(actor):
+    """The orders on this person's list: assigned to them, or helping on them."""
+    return or_(WorkOrder.assignee_id == actor.id, WorkOrder.id.in_(helpers.helping(actor.id)))
 
 
 def my_jobs(actor) -> Jobs:
-    """The technician's own orders: what is due by tonight (or under way), what comes later, what is done."""
-    require(actor, P.orders_work)
+    """The technician's own orders and those they help on: what is due by tonight (or under way), what comes
+    later, what is done."""
+    require(actor, P.orders_help)
     now = utcnow()
     since = day_start(now)
     tonight = since + timedelta(days=1)
-    stmt = (select(WorkOrder).where(WorkOrder.assignee_id == actor.id,
-                                    WorkOrder.id.in_(active_or_done_since(since, WorkOrder.assignee_id == actor.id)))
+    stmt = (select(WorkOrder).where(_mine(actor), WorkOrder.id.in_(active_or_done_since(since, _mine(actor))))
             .options(joinedload(WorkOrder.customer), joinedload(WorkOrder.district))
             .order_by(case((WorkOrder.type == rules.OrderType.emergency, 0), else_=1), WorkOrder.due_at))
     jobs = Jobs([], [], [], now)
     for order in db.session.execute(stmt).scalars():
+        if order.assignee_id != actor.id:
+            jobs.helping.add(order.id)
         if order.status not in ACTIVE_TECH:
             jobs.done_today.append(order)
         elif _today(order, tonight):
@@ -177,26 +195,35 @@ def _today(order: WorkOrder, tonight: datetime) -> bool:
             or order.status in (rules.Status.en_route, rules.Status.on_site))
 
 
-def jobs_today_count(actor) -> int:
-    """For the technician's home page: open jobs due by tonight, under way, or emergencies."""
-    require(actor, P.orders_work)
+def jobs_today_figures(actor) -> dict:
+    """For the technician's home page, asked with every card's figures: open jobs (own or helping) due by
+    tonight, under way, or emergencies."""
+    require(actor, P.orders_help)
     tonight = day_start(utcnow()) + timedelta(days=1)
-    stmt = select(func.count(WorkOrder.id)).where(
-        WorkOrder.assignee_id == actor.id, WorkOrder.status.in_(ACTIVE_TECH),
+    return {"count": select(func.count(WorkOrder.id)).where(
+        _mine(actor), WorkOrder.status.in_(ACTIVE_TECH),
         or_(WorkOrder.due_at < tonight, WorkOrder.type == rules.OrderType.emergency,
-            WorkOrder.status.in_([rules.Status.en_route, rules.Status.on_site])))
-    return db.session.execute(stmt).scalar_one()
+            WorkOrder.status.in_([rules.Status.en_route, rules.Status.on_site])))}
+
+
+def jobs_today_count(actor) -> int:
+    return home.figures_of(jobs_today_figures(actor))["count"]
+
+
+def chief_figures(actor) -> dict:
+    """The chief's home card as counts (the home page asks every card's at once): new orders waiting,
+    open emergencies, overdue open orders."""
+    require(actor, P.orders_view_all)
+    is_open = WorkOrder.status.in_(OPEN)
+    arrived = and_(WorkOrder.type.in_(ON_SITE_TYPES), WorkOrder.on_site_at.is_not(None))
+
+    def count(*where):
+        return select(func.count(WorkOrder.id)).where(*where)
+    return {"new": count(WorkOrder.status == rules.Status.new),
+            "emergencies": count(is_open, WorkOrder.type == rules.OrderType.emergency),
+            "overdue": count(is_open, WorkOrder.due_at < utcnow(), ~arrived)}
 
 
 def chief_summary(actor) -> dict:
-    """For the chief's home page: new orders waiting, open emergencies, overdue open orders."""
-    require(actor, P.orders_view_all)
-    now = utcnow()
-    is_open = WorkOrder.status.in_(OPEN)
-    arrived = and_(WorkOrder.type.in_(ON_SITE_TYPES), WorkOrder.on_site_at.is_not(None))
-    row = db.session.execute(select(
-        func.sum(case((WorkOrder.status == rules.Status.new, 1), else_=0)),
-        func.sum(case((and_(is_open, WorkOrder.type == rules.OrderType.emergency), 1), else_=0)),
-        func.sum(case((and_(is_open, WorkOrder.due_at < now, ~arrived), 1), else_=0)),
-    ).where(is_open)).one()
-    return {"new": int(row[0] or 0), "emergencies": int(row[1] or 0), "overdue": int(row[2] or 0)}
+    """chief_figures' values: {"new", "emergencies", "overdue"}."""
+    return home.figures_of(chief_figures(actor))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from fieldsvc import uploads
+from fieldsvc import clock, uploads
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import Completion, WorkOrder
 from fieldsvc.dispatch.schemas.results import load_results
@@ -14,7 +14,11 @@ from fieldsvc.dispatch.services import custody, effects
 from fieldsvc.dispatch.services.steps import check_move, claim, new_order, record_event
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
+from fieldsvc.instruments import pressure as instruments
 from fieldsvc.models import utcnow
+
+# The results that are pressures read with an instrument (pressure_check, purge_ignition's tightness test).
+PRESSURE_FIELDS = ("static_pa", "working_pa", "test_pressure_kpa")
 
 DATA_URL_PREFIX = "data:image/png;base64,"
 MAX_PHOTOS = 10
@@ -59,6 +63,8 @@ def _check(order: WorkOrder, data: dict, photos: list[bytes]) -> tuple[dict, byt
     errors: dict[str, list[str]] = {}
     try:
         results = load_results(order.type, data.get("results") or {})
+        # a pressure read with an instrument past its calibration due date is refused (instrument_id)
+        errors.update(instruments.reading_errors(results, clock.today(), PRESSURE_FIELDS))
     except Invalid as exc:
         errors.update(exc.errors)
         results = {}

@@ -6,14 +6,14 @@ which of two simultaneous writers wins; the loser gets a Conflict naming who cha
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from fieldsvc import clock
 from fieldsvc.auth.models import User
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent
-from fieldsvc.dispatch.services import steps
+from fieldsvc.dispatch.services import helpers, steps
 from fieldsvc.dispatch.services.completion import complete_order
 from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
@@ -26,11 +26,14 @@ from fieldsvc.statemachine import Step
 # --- reading ----------------------------------------------------------------------------------------
 
 def may_see(actor, order: WorkOrder) -> bool:
-    """Dispatchers see every order; a technician only the orders assigned to them; the safety office (read
-    only: it has none of the moves) the orders that fed an HSE record, which its inbox links to."""
+    """Dispatchers see every order; a technician only the orders assigned to them, and field staff those they
+    help on (read only: helpers have none of the moves); the safety office (read only: it has none of the
+    moves) the orders that fed an HSE record, which its inbox links to."""
     if can(actor, P.orders_view_all):
         return True
     if can(actor, P.orders_work) and order.assignee_id == actor.id:
+        return True
+    if can(actor, P.orders_help) and helpers.is_helper(order.id, actor.id):
         return True
     return observations.fed_by_order(actor, order.id)  # HSE owns that rule: its records link here
 
@@ -55,18 +58,19 @@ def get_order(actor, order_id: int) -> WorkOrder:
 
 def list_orders(actor, status=None, type_=None, district_id=None, assignee_id=None, customer_id=None,
                 parent_id=None, page: int = 1, per_page: int = 50) -> tuple[list[WorkOrder], int]:
-    """Orders newest first; a technician gets only their own whatever the filter says."""
+    """Orders newest first; a technician gets only their own (and those they help on) whatever the filter says."""
     require(actor, P.orders_view)
     stmt = select(WorkOrder)
     if not can(actor, P.orders_view_all):
-        stmt = stmt.where(WorkOrder.assignee_id == actor.id)
+        stmt = stmt.where(or_(WorkOrder.assignee_id == actor.id, WorkOrder.id.in_(helpers.helping(actor.id))))
     for column, value in ((WorkOrder.status, status), (WorkOrder.type, type_),
                           (WorkOrder.district_id, district_id), (WorkOrder.assignee_id, assignee_id),
                           (WorkOrder.customer_id, customer_id), (WorkOrder.parent_id, parent_id)):
         if value is not None:
             stmt = stmt.where(column == value)
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    rows = db.session.execute(stmt.order_by(WorkOrder.id.desc()).limit(per_page).offset((page - 1) * per_page))
+    rows = db.session.execute(stmt.options(selectinload(WorkOrder.helper_links)).order_by(WorkOrder.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page))
     return list(rows.scalars()), total
 
 
@@ -106,15 +110,19 @@ def history(actor, order: WorkOrder) -> list[WorkOrderEvent]:
 
 def create_order(actor, data: dict) -> WorkOrder:
     """data: type, customer_id or account_no (else address + district_id), priority, description,
-    contact_name/phone, deadline (hazard deadline of a rectification), optional assignee_id."""
+    contact_name/phone, deadline (hazard deadline of a rectification), optional assignee_id and helper_ids."""
     require(actor, P.orders_create)
     if data["type"] == rules.OrderType.followup_visit:
         raise Invalid({"type": [_("Follow-up visits are created when a repair or purge-and-ignite is done.")]})
     if data.get("assignee_id"):
         _check_assignee(data["assignee_id"], data["type"])  # before anything is written
+    helper_ids = helpers.check(data.get("helper_ids") or [], data.get("assignee_id"))
     order = steps.new_order(actor, data)
     if data.get("assignee_id"):
-        assign(actor, order.id, data["assignee_id"], order.version)
+        assign(actor, order.id, data["assignee_id"], order.version, helper_ids=helper_ids)
+    elif helper_ids:
+        steps.claim(order, order.version)
+        helpers.replace(actor, order, helper_ids)
     return order
 
 
@@ -144,21 +152,31 @@ def _check_assignee(assignee_id: int, order_type: str) -> User:
     return user
 
 
-def assign(actor, order_id: int, assignee_id: int, version: int, note: str | None = None) -> WorkOrder:
-    """Assign or reassign to a technician whose role fits the type (rules.ROLE_TYPES)."""
+def assign(actor, order_id: int, assignee_id: int, version: int, note: str | None = None,
+           helper_ids: list[int] | None = None) -> WorkOrder:
+    """Assign or reassign to a technician whose role fits the type (rules.ROLE_TYPES). `helper_ids` (when
+    given) becomes the order's helpers; None leaves them as they are (but drops the new assignee from them)."""
     require(actor, P.orders_assign)
     order = get_order(actor, order_id)
     if order.status not in rules.ASSIGNABLE:
         raise Conflict(_("An order that is %(status)s cannot be assigned.",
                          status=label(order.status, "wo_status")))
     user = _check_assignee(assignee_id, order.type)
+    if helper_ids is None:  # unchanged, except that nobody helps on their own job
+        helper_ids = [i for i in helpers.ids_of(order) if i != user.id]
+    else:
+        helper_ids = helpers.check(helper_ids, user.id)
     if version == order.version and order.assignee_id == user.id and order.status == rules.Status.assigned:
-        return order  # already so: nothing changes, nothing to record
+        if helpers.differs(order, helper_ids):
+            steps.claim(order, version)
+            helpers.replace(actor, order, helper_ids)
+        return order  # else already so: nothing changes, nothing to record
     steps.claim(order, version)
     from_status = order.status
     action = "reassign" if order.assignee_id else "assign"
     order.assignee_id, order.assignee, order.status = user.id, user, rules.Status.assigned
     steps.record_event(actor, order, action, from_status, note=note)
+    helpers.replace(actor, order, helper_ids)
     return order
 
 

@@ -20,7 +20,8 @@ from fieldsvc.calendar import services as calendar
 from fieldsvc.customers.models import Customer, District
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent
-from fieldsvc.errors import Conflict, Invalid, NotFound
+from fieldsvc.dispatch.services.helpers import is_helper  # helpers.py imports nothing of the services
+from fieldsvc.errors import Conflict, Invalid, NotAllowed, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.labels import label
 from fieldsvc.models import utcnow
@@ -129,13 +130,16 @@ def new_order(actor, data: dict, parent: WorkOrder | None = None) -> WorkOrder:
 
 def authorise_move(actor, order: WorkOrder, move: rules.Move) -> None:
     """Refuse unless this actor may make this move on this order: the chief's moves need the chief's
-    permission (recording a follow-up call its own), the technician's only the assigned technician."""
+    permission (recording a follow-up call its own), the technician's only the assigned technician: a helper
+    reads the order but is refused its moves (403, not 404: they may see it)."""
     if move.by == rules.By.chief:
         permission = P.followup_record if move.action == "complete" else P.orders_assign
         require(actor, permission)
     else:
         require(actor, P.orders_work)
         if order.assignee_id != actor.id:
+            if is_helper(order.id, actor.id):
+                raise NotAllowed(_("Only the assigned technician moves this order; you are helping on it."))
             raise NotFound(_("No such work order."))
 
 

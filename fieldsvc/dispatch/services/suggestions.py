@@ -19,7 +19,7 @@ from fieldsvc.auth.models import User
 from fieldsvc.customers.models import Customer
 from fieldsvc.dispatch import rules
 from fieldsvc.dispatch.models import WorkOrder, WorkOrderEvent
-from fieldsvc.dispatch.services import orders
+from fieldsvc.dispatch.services import helpers, orders
 from fieldsvc.extensions import db
 from fieldsvc.i18n import number
 from fieldsvc.models import utcnow
@@ -49,9 +49,10 @@ class Pool:
         return rules.Site(self.doors.get(customer_id) if customer_id else None, district_id)
 
 
-def field_staff() -> list[User]:
-    """Active staff whose role can take some type of order, with their qualifications (one query)."""
-    stmt = (select(User).where(User.active.is_(True), User.role.in_(list(rules.ROLE_TYPES)))
+def field_staff(more_roles=()) -> list[User]:
+    """Active staff whose role can take some type of order (and of `more_roles`: the board's helper picker),
+    with their qualifications (one query)."""
+    stmt = (select(User).where(User.active.is_(True), User.role.in_([*rules.ROLE_TYPES, *more_roles]))
             .options(joinedload(User.qualifications)).order_by(User.role, User.name))
     return list(db.session.execute(stmt).unique().scalars())
 
@@ -75,13 +76,16 @@ def pool(actor, customer_ids=(), staff: list[User] | None = None, open_jobs: dic
 
 
 def _open_jobs(ids: list[int]) -> dict[int, int]:
-    """Open jobs on each list (the board's "n open"): one grouped query."""
+    """Open jobs on each list (the board's "n open") and those each person helps on: two grouped queries."""
     if not ids:
         return {}
     stmt = (select(WorkOrder.assignee_id, func.count(WorkOrder.id))
             .where(WorkOrder.assignee_id.in_(ids), WorkOrder.status.in_(sorted(rules.ON_LIST)))
             .group_by(WorkOrder.assignee_id))
-    return {a: int(n) for a, n in db.session.execute(stmt)}
+    counts = {a: int(n) for a, n in db.session.execute(stmt)}
+    for user_id, n in helpers.open_counts(ids).items():
+        counts[user_id] = counts.get(user_id, 0) + n
+    return counts
 
 
 def _positions(user_ids: list[int], customer_ids: list[int]):

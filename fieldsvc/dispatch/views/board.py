@@ -9,8 +9,8 @@ from flask_login import current_user
 from fieldsvc.customers import services as customer_services
 from fieldsvc.dispatch import rules, schemas
 from fieldsvc.dispatch.services import board as board_services
-from fieldsvc.dispatch.services import orders, suggestions
-from fieldsvc.dispatch.views import bp
+from fieldsvc.dispatch.services import helpers, orders, suggestions
+from fieldsvc.dispatch.views import bp, helper_fields
 from fieldsvc.i18n import current_locale
 from fieldsvc.labels import options
 from fieldsvc.permissions import P, permission_required
@@ -92,7 +92,7 @@ def board_live():
 @permission_required(P.orders_create)
 def new():
     def process():
-        data = load_form(schemas.WorkOrderIn())
+        data = load_form(schemas.WorkOrderIn(), helper_fields.form_data())
         data.pop("client_id", None)
         order = orders.create_order(current_user, data)
         flash(_("Order #%(id)d created.", id=order.id), "success")
@@ -101,7 +101,15 @@ def new():
         "dispatch/new.html", process, _prefill() if request.method == "GET" else None,
         type_options=[(k, v) for k, v in options("wo_type") if k != rules.OrderType.followup_visit],
         district_options=[(d.id, d.name) for d in customer_services.list_districts()],
+        helper_staff=helpers.candidates(), helpers_ticked=helper_fields.ticked, suggest_helpers=_suggest_helpers,
         suggest=_suggest_for)  # called by the page as it is drawn: nothing is ranked for a form that succeeded
+
+
+def _suggest_helpers(values) -> list:
+    """A purge-and-ignite: the meter readers of the place typed so far, as helpers (helpers.suggested)."""
+    district = values.get("district_id")
+    return helpers.suggested_for(values.get("type"), (values.get("account_no") or "").strip() or None,
+                                 int(district) if str(district or "").isdigit() else None)
 
 
 def _suggest_for(values) -> list:
@@ -115,7 +123,8 @@ def _suggest_for(values) -> list:
 @permission_required(P.orders_create)
 def new_suggestions():
     """The new-order form's "Assign to" block again, for the type and place chosen so far (board.js)."""
-    return render_template("dispatch/_suggest.html", values=request.args, errors={}, suggest=_suggest_for)
+    return render_template("dispatch/_suggest.html", values=request.args, errors={}, suggest=_suggest_for,
+                           suggest_helpers=_suggest_helpers)
 
 
 def _prefill() -> dict:
@@ -128,6 +137,6 @@ def _prefill() -> dict:
 
 
 @bp.get("/jobs")
-@permission_required(P.orders_work)
+@permission_required(P.orders_help)
 def jobs():
     return render_template("dispatch/jobs.html", jobs=board_services.my_jobs(current_user))

@@ -5,10 +5,10 @@ from flask_login import current_user, login_required
 
 from fieldsvc import pdf
 from fieldsvc.dispatch import rules, schemas
-from fieldsvc.dispatch.services import custody, orders, steps
+from fieldsvc.dispatch.services import custody, helpers, orders, steps
 from fieldsvc.dispatch.services.attachments import attachments, data_uri
 from fieldsvc.dispatch.services.completion import decode_kept_photo, keep_photo
-from fieldsvc.dispatch.views import bp
+from fieldsvc.dispatch.views import bp, helper_fields
 from fieldsvc.dispatch.views.forms import COMPLETION_KEYS, completion_form, result_fields
 from fieldsvc.errors import Conflict, Invalid
 from fieldsvc.extensions import db
@@ -23,6 +23,7 @@ def _page(order_id: int, status: int = 200, errors=None, conflict: str | None = 
     """The order page; after a refused action it shows why, next to the form that was used."""
     order = orders.get_order(current_user, order_id)
     staff = orders.assignable_staff(current_user) if can(current_user, P.orders_assign) else []
+    helper_staff = helpers.candidates() if staff else []
     photos, signature = attachments(current_user, order)
     return render_template(
         "dispatch/order.html", order=order, errors=errors or {}, conflict=conflict, failed_form=form,
@@ -30,7 +31,9 @@ def _page(order_id: int, status: int = 200, errors=None, conflict: str | None = 
         previous=orders.previous_orders(current_user, order), photos=photos, signature=signature,
         parts=custody.parts_used(order), now=utcnow(), children=orders.children(current_user, order),
         staff=[u for u in staff if rules.may_assign(u.role, order.type)],
-        moves=orders.available_moves(current_user, order),
+        moves=orders.available_moves(current_user, order), helpers=helpers.helpers_of(order),
+        helper_staff=helper_staff, helpers_ticked=helper_fields.ticked,
+        suggested_helpers=helpers.suggested(order.type, order.district_id) if helper_staff else [],
         result_fields=result_fields(order.type)), status
 
 
@@ -61,8 +64,12 @@ def _act(order_id: int, form_name: str, action):
 @permission_required(P.orders_assign)
 def assign(order_id):
     def run():
-        data = load_form(schemas.WorkOrderAssignIn())
-        order = orders.assign(current_user, order_id, data["assignee_id"], data["version"], data.get("note"))
+        data = load_form(schemas.WorkOrderAssignIn(), helper_fields.form_data())
+        if request.form.get("helpers_add") and data.get("helper_ids"):  # the board adds to those already there
+            current = [i for i in helpers.ids_of(orders.get_order(current_user, order_id)) if i != data["assignee_id"]]
+            data["helper_ids"] = list(dict.fromkeys(current + data["helper_ids"]))
+        order = orders.assign(current_user, order_id, data["assignee_id"], data["version"], data.get("note"),
+                              helper_ids=data.get("helper_ids"))
         return _("Order #%(id)d assigned to %(name)s.", id=order.id, name=order.assignee.name)
     return _act(order_id, "assign", run)
 
@@ -132,6 +139,7 @@ def job_sheet(order_id):
     order = orders.get_order(current_user, order_id)
     photos, signature = attachments(current_user, order)
     body = pdf.render_pdf("pdf/job_sheet.html", order=order, history=orders.history(current_user, order),
+                          helpers=helpers.helpers_of(order),
                           parts=custody.parts_used(order), photos=[data_uri(p, thumbnail=True) for p in photos],
                           signature=data_uri(signature) if signature else None,
                           result_fields=result_fields(order.type))

@@ -20,6 +20,8 @@ class Nonconformity(IdMixin, TimestampMixin, db.Model):
     source_entity: Mapped[str | None] = mapped_column(String(40))
     source_id: Mapped[int | None] = mapped_column(Integer)
     unit: Mapped[str | None] = mapped_column(String(20))
+    # A station's line: the station chief's district (None: the whole unit), see hse/services/units.py.
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     raised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     root_cause: Mapped[str | None] = mapped_column(Text)

@@ -55,6 +55,8 @@ class SelfInspection(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "hse_self_inspections"
 
     unit: Mapped[str] = mapped_column(String(20), index=True)
+    # A station's line: the station chief's district (None: the whole unit), see hse/services/units.py.
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     period: Mapped[str] = mapped_column(String(7), index=True)
     held_on: Mapped[date] = mapped_column(Date)
     inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -19,6 +19,8 @@ class HseHazard(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "hse_hazards"
 
     unit: Mapped[str] = mapped_column(String(20), index=True)  # department code (labels: hse_unit)
+    # A station's line: the station chief's district (None: the whole unit), see hse/services/units.py.
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     activity: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)  # the hazard itself
     category: Mapped[str | None] = mapped_column(String(20))  # person | equipment | environment | management
@@ -59,6 +61,8 @@ class HseAspect(IdMixin, TimestampMixin, db.Model):
     __tablename__ = "hse_aspects"
 
     unit: Mapped[str] = mapped_column(String(20), index=True)
+    # A station's line: the station chief's district (None: the whole unit), see hse/services/units.py.
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     activity: Mapped[str] = mapped_column(String(200))
     aspect: Mapped[str] = mapped_column(Text)
     impact: Mapped[str] = mapped_column(Text)

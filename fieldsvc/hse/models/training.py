@@ -41,6 +41,9 @@ class TrainingSession(IdMixin, TimestampMixin, db.Model):
     trainer: Mapped[str] = mapped_column(String(100))
     place: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+    # The unit that held it (hse/services/units.py): None for the department's own sessions.
+    unit: Mapped[str | None] = mapped_column(String(20))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     topic: Mapped[TrainingTopic] = relationship(lazy="joined")

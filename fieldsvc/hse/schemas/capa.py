@@ -59,6 +59,7 @@ class NcOut(Schema):
     source_entity = fields.String(allow_none=True)
     source_id = fields.Integer(allow_none=True)
     unit = fields.String(allow_none=True)
+    district_id = fields.Integer(allow_none=True)  # a station's line: the chief's district
     status = fields.String()
     root_cause = fields.String(allow_none=True)
     effective = fields.Boolean(allow_none=True)

@@ -45,6 +45,7 @@ class HseHazardIn(ClientIdMixin, HseHazardPatch):
 class HseHazardOut(Schema):
     id = fields.Integer()
     unit = fields.String()
+    district_id = fields.Integer(allow_none=True)  # a station's line: the chief's district
     activity = fields.String()
     description = fields.String()
     category = fields.String(allow_none=True)
@@ -127,6 +128,7 @@ class HseAspectIn(ClientIdMixin, HseAspectPatch):
 class HseAspectOut(Schema):
     id = fields.Integer()
     unit = fields.String()
+    district_id = fields.Integer(allow_none=True)  # a station's line: the chief's district
     activity = fields.String()
     aspect = fields.String()
     impact = fields.String()

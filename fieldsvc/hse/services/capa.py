@@ -16,10 +16,11 @@ from fieldsvc.errors import Conflict, Invalid, NotAllowed, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.hse import rules
 from fieldsvc.hse.models import NcAction, Nonconformity
+from fieldsvc.hse.services import units
 from fieldsvc.hse.services.common import active_user, default_unit, paged
 from fieldsvc.labels import label
 from fieldsvc.models import utcnow
-from fieldsvc.permissions import P, can, require
+from fieldsvc.permissions import P, require
 from fieldsvc.statemachine import Step, permitted
 
 ENTITY = "hse_nonconformity"
@@ -45,7 +46,7 @@ def _create(actor, data: dict, source_entity=None, source_id=None) -> Nonconform
             raise Invalid({field: [_("This field is required.")]})
     nc = Nonconformity(title=data["title"].strip()[:200], description=data["description"].strip(),
                        origin=data["origin"], unit=data.get("unit") or default_unit(actor),
-                       source_entity=source_entity, source_id=source_id, raised_by=actor.id, status="draft")
+                       district_id=data.get("district_id"), source_entity=source_entity, source_id=source_id, raised_by=actor.id, status="draft")
     db.session.add(nc)
     db.session.flush()
     nc.number = f"NC{clock.today().year}-{nc.id:05d}"
@@ -56,8 +57,8 @@ def _create(actor, data: dict, source_entity=None, source_id=None) -> Nonconform
 
 
 def create(actor, data: dict) -> Nonconformity:
-    """A nonconformity found by the safety office: title, description, origin, optional unit."""
-    require(actor, P.hse_manage)
+    """A nonconformity found by the safety office (optional unit), or by a unit head in their own unit."""
+    data = {**data, **units.stamp(actor, data)}
     return _create(actor, data, data.get("source_entity"), data.get("source_id"))
 
 
@@ -91,6 +92,10 @@ def get(actor, nc_id: int) -> Nonconformity:
     return nc
 
 
+# Raised from other domains (the field), not from HSE's own registers.
+FED = (Nonconformity.source_entity.is_not(None), ~Nonconformity.source_entity.like("hse_%"))
+
+
 def list_ncs(actor, status: str | None = None, origin: str | None = None, open_only: bool = False,
              fed_only: bool = False, page: int = 1, per_page: int = 50) -> tuple[list[Nonconformity], int]:
     """fed_only: items raised from other domains (source outside HSE)."""
@@ -103,7 +108,7 @@ def list_ncs(actor, status: str | None = None, origin: str | None = None, open_o
     if origin:
         stmt = stmt.where(Nonconformity.origin == origin)
     if fed_only:
-        stmt = stmt.where(Nonconformity.source_entity.is_not(None), ~Nonconformity.source_entity.like("hse_%"))
+        stmt = stmt.where(*FED)
     return paged(stmt, page, per_page, (Nonconformity.id.desc(),))
 
 
@@ -114,7 +119,7 @@ def _editable(nc: Nonconformity) -> None:
 
 
 def record_analysis(actor, nc: Nonconformity, root_cause: str, version: int | None = None) -> Nonconformity:
-    require(actor, P.hse_manage)
+    units.check(actor, nc, not_found=_("No such nonconformity."))
     _editable(nc)
     if version is not None and version != nc.version:
         raise Conflict()
@@ -130,7 +135,7 @@ def record_analysis(actor, nc: Nonconformity, root_cause: str, version: int | No
 
 def add_action(actor, nc: Nonconformity, data: dict) -> NcAction:
     """data: kind, description, owner_id, deadline. Not once the check has started."""
-    require(actor, P.hse_manage)
+    units.check(actor, nc, not_found=_("No such nonconformity."))
     _editable(nc)
     if nc.status == "effectiveness_check":
         raise Conflict(_("Send it back to the actions to add one."))
@@ -159,9 +164,9 @@ def get_action(actor, action_id: int) -> NcAction:
 
 
 def complete_action(actor, action: NcAction, done_on: date, note: str | None = None) -> NcAction:
-    """The action's owner (or the safety office) reports it done."""
+    """The action's owner (or the safety office, or the head of the nonconformity's unit) reports it done."""
     require(actor, P.hse_view)
-    if action.owner_id != actor.id and not can(actor, P.hse_manage):
+    if action.owner_id != actor.id and not units.may_write(actor, action.nonconformity):
         raise NotAllowed()
     _editable(action.nonconformity)
     if action.done_on is not None:
@@ -178,7 +183,7 @@ def complete_action(actor, action: NcAction, done_on: date, note: str | None = N
 
 
 def record_effectiveness(actor, nc: Nonconformity, effective: bool, note: str) -> Nonconformity:
-    require(actor, P.hse_manage)
+    units.check(actor, nc, not_found=_("No such nonconformity."))
     if nc.status != "effectiveness_check":
         raise Conflict(_("The effectiveness is checked once every action is done."))
     if not (note or "").strip():
@@ -197,14 +202,20 @@ def facts(nc: Nonconformity, reason: str | None = None) -> rules.NcFacts:
                          effective=nc.effective, reason=reason)
 
 
-def _authorise(actor, by: rules.NcBy) -> None:
-    require(actor, P.nonconformity_approve if by == rules.NcBy.approver else P.hse_manage)
+def _authorise(actor, by: rules.NcBy, nc: Nonconformity | None = None) -> None:
+    """Closing: the director. The other moves: the safety office, or the head of the nonconformity's unit."""
+    if by == rules.NcBy.approver:
+        require(actor, P.nonconformity_approve)
+    elif nc is None:
+        require(actor, P.hse_manage)
+    else:
+        units.check(actor, nc, not_found=_("No such nonconformity."))
 
 
 def available_moves(actor, nc: Nonconformity) -> list[Step]:
     """What the record's page offers this actor: exactly the moves transition() would let them make
     (what still blocks one — a root cause, open actions — is said when it is tried), in the order of the states."""
-    steps = rules.NC_MACHINE.allowed(nc.status, permitted(lambda move: _authorise(actor, move.by)))
+    steps = rules.NC_MACHINE.allowed(nc.status, permitted(lambda move: _authorise(actor, move.by, nc)))
     return sorted(steps, key=lambda step: rules.NC_STATES.index(step.to))
 
 
@@ -215,7 +226,7 @@ def transition(actor, nc: Nonconformity, to: str, version: int | None = None,
                reason: str | None = None) -> Nonconformity:
     """Move along the state table; closing needs the director (nonconformity_approve). An unknown target is
     refused without being repeated: the page flashes the message into the session cookie."""
-    _authorise(actor, rules.nc_by(to))
+    _authorise(actor, rules.nc_by(to), nc)
     if version is not None and version != nc.version:
         raise Conflict()
     if to not in rules.NC_STATES:

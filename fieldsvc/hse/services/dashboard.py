@@ -3,9 +3,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from fieldsvc import home
 from fieldsvc.extensions import db
 from fieldsvc.hse import rules
-from fieldsvc.hse.models import HseAspect, HseHazard, HseObservation, Nonconformity
+from fieldsvc.hse.models import HseAspect, HseHazard, HseObservation, NcAction, Nonconformity
 from fieldsvc.hse.services import capa, observations, programme, registers, training
 from fieldsvc.permissions import P, can, require
 
@@ -53,21 +54,33 @@ def mine(actor, today: date) -> dict:
     }
 
 
-def home_figures(actor, today: date) -> dict:
-    """The few HSE numbers a home page shows (safety officer, director): what needs doing now."""
+def home_figure_queries(actor, today: date) -> dict:
+    """The few HSE numbers a home page shows (safety officer, director), what needs doing now, as scalar
+    SELECTs: the home page asks them with every other card's (fieldsvc/home.py)."""
     require(actor, P.hse_view)
+
+    def count(model, *where):
+        return select(func.count(model.id)).where(*where)
+
+    def review_due(model):
+        return count(model, model.status == "active", model.review_on <= registers.rules_warn(today))
+    nc_open = Nonconformity.status.in_(rules.NC_OPEN)
     figures = {
-        "significant_hazards": _count(HseHazard, HseHazard.significant.is_(True)),
-        "reviews_due": len(registers.review_reminders(actor, today)),
-        "nc_open": db.session.execute(select(func.count(Nonconformity.id))
-                                      .where(Nonconformity.status.in_(rules.NC_OPEN))).scalar_one(),
-        "actions_mine": len(capa.my_open_actions(actor)),
+        "significant_hazards": count(HseHazard, HseHazard.status == "active", HseHazard.significant.is_(True)),
+        "reviews_due": review_due(HseHazard).scalar_subquery() + review_due(HseAspect).scalar_subquery(),
+        "nc_open": count(Nonconformity, nc_open),
+        "actions_mine": count(NcAction, NcAction.owner_id == actor.id, NcAction.done_on.is_(None),
+                              NcAction.nonconformity_id.in_(select(Nonconformity.id).where(nc_open))),
     }
     if can(actor, P.hse_manage):
-        figures["observations_open"] = db.session.execute(
-            select(func.count(HseObservation.id)).where(HseObservation.status == "open")).scalar_one()
-        figures["fed_open"] = capa.list_ncs(actor, open_only=True, fed_only=True, per_page=1)[1]
+        figures["observations_open"] = count(HseObservation, HseObservation.status == "open")
+        figures["fed_open"] = count(Nonconformity, nc_open, *capa.FED)
     if can(actor, P.nonconformity_approve):
-        figures["to_approve"] = db.session.execute(select(func.count(Nonconformity.id)).where(
-            Nonconformity.status == "effectiveness_check", Nonconformity.effective.is_(True))).scalar_one()
+        figures["to_approve"] = count(Nonconformity, Nonconformity.status == "effectiveness_check",
+                                      Nonconformity.effective.is_(True))
     return figures
+
+
+def home_figures(actor, today: date) -> dict:
+    """home_figure_queries' values."""
+    return home.figures_of(home_figure_queries(actor, today))

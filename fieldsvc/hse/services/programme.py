@@ -13,7 +13,7 @@ from fieldsvc.extensions import db
 from fieldsvc.hse import checklists, rules
 from fieldsvc.hse.labels import UNITS
 from fieldsvc.hse.models import HseObjective, HseObjectiveUpdate, SelfInspection, SelfInspectionItem
-from fieldsvc.hse.services import capa
+from fieldsvc.hse.services import capa, units
 from fieldsvc.hse.services.common import active_user
 from fieldsvc.permissions import P, can, require
 
@@ -113,16 +113,21 @@ def get_inspection(actor, inspection_id: int) -> SelfInspection:
 
 
 def start_inspection(actor, unit: str, period: str, held_on: date) -> SelfInspection:
-    """A new self-inspection of a department for a month, with that department's checklist."""
-    require(actor, P.hse_manage)
+    """A new self-inspection of a department for a month, with that department's checklist (a unit head:
+    their own unit's, a station chief's for their district)."""
+    where = units.stamp(actor, {"unit": unit})
+    unit, district_id = where["unit"], where["district_id"]
     if unit not in UNITS:
         raise Invalid({"unit": [_("Choose a department.")]})
     if not PERIOD.match(period or ""):
         raise Invalid({"period": [_("A month as YYYY-MM.")]})
-    if db.session.execute(select(SelfInspection.id).where(SelfInspection.unit == unit,
-                                                           SelfInspection.period == period)).first():
+    if db.session.execute(select(SelfInspection.id).where(
+            SelfInspection.unit == unit, SelfInspection.period == period,
+            SelfInspection.district_id.is_(None) if district_id is None
+            else SelfInspection.district_id == district_id)).first():
         raise Invalid({"period": [_("This department already has a self-inspection for this month.")]})
-    inspection = SelfInspection(unit=unit, period=period, held_on=held_on, inspector_id=actor.id, status="open")
+    inspection = SelfInspection(unit=unit, district_id=district_id, period=period, held_on=held_on,
+                                inspector_id=actor.id, status="open")
     for seq, text in enumerate(checklists.items_for(unit), start=1):
         inspection.items.append(SelfInspectionItem(seq=seq, text=text))
     db.session.add(inspection)
@@ -133,7 +138,7 @@ def start_inspection(actor, unit: str, period: str, held_on: date) -> SelfInspec
 
 def record_results(actor, inspection: SelfInspection, results: dict) -> None:
     """results: {item_id: (result or None, note)}; result ok | finding | na. A finding needs a note."""
-    require(actor, P.hse_manage)
+    units.check(actor, inspection)
     if inspection.status != "open":
         raise Conflict(_("This self-inspection is completed."))
     errors, changes = {}, {}
@@ -162,7 +167,7 @@ def record_results(actor, inspection: SelfInspection, results: dict) -> None:
 
 
 def complete_inspection(actor, inspection: SelfInspection) -> None:
-    require(actor, P.hse_manage)
+    units.check(actor, inspection)
     if inspection.status != "open":
         raise Conflict(_("This self-inspection is completed."))
     unchecked = [i.seq for i in inspection.items if i.result is None]
@@ -175,14 +180,15 @@ def complete_inspection(actor, inspection: SelfInspection) -> None:
 
 
 def raise_nonconformity(actor, item: SelfInspectionItem):
-    """A finding becomes a nonconformity (origin: inspection) in one step, linked both ways."""
-    require(actor, P.hse_manage)
+    """A finding becomes a nonconformity (origin: inspection) in one step, linked both ways; it belongs
+    to the self-inspection's unit."""
+    units.check(actor, item.inspection)
     if item.result != "finding":
         raise Conflict(_("Only a finding can become a nonconformity."))
     if item.nonconformity_id:
         raise Conflict(_("A nonconformity was raised from this finding."))
     inspection = item.inspection
-    nc = capa._create(actor, {"origin": "inspection", "unit": inspection.unit,
+    nc = capa._create(actor, {"origin": "inspection", "unit": inspection.unit, "district_id": inspection.district_id,
                               "title": item.text[:200],
                               "description": _("Self-inspection %(period)s: %(note)s", period=inspection.period,
                                                note=item.note or item.text)},

@@ -15,6 +15,7 @@ from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.hse import rules
 from fieldsvc.hse.models import HseAspect, HseHazard
+from fieldsvc.hse.services import units
 from fieldsvc.hse.services.common import active_user, default_unit, factor_invalid, paged
 from fieldsvc.permissions import P, require
 
@@ -92,9 +93,9 @@ def create_hazard(actor, data: dict) -> HseHazard:
     """data: activity, description, accident_type, l, e, c; optional unit (default: the actor's
     department), category, state, direct_criteria, the five controls, owner_id, review_on,
     residual_l/e/c, observation_id (an observation this line registers)."""
-    require(actor, P.hse_manage)
-    hazard = HseHazard(unit=data.get("unit") or default_unit(actor), state=data.get("state") or "normal",
-                    criteria=[], status="active", created_by=actor.id)
+    where = units.stamp(actor, data)  # the safety office, or a unit head for their own unit
+    hazard = HseHazard(unit=where["unit"] or default_unit(actor), district_id=where["district_id"],
+                       state=data.get("state") or "normal", criteria=[], status="active", created_by=actor.id)
     _apply_hazard(actor, hazard, {**data, "unit": data.get("unit") or hazard.unit, "state": hazard.state})
     db.session.add(hazard)
     db.session.flush()
@@ -107,7 +108,7 @@ def create_hazard(actor, data: dict) -> HseHazard:
 
 
 def update_hazard(actor, hazard: HseHazard, data: dict, version: int | None = None) -> HseHazard:
-    require(actor, P.hse_manage)
+    units.check(actor, hazard, data, _("No such hazard source."))
     if version is not None and version != hazard.version:
         raise Conflict()
     changes = _apply_hazard(actor, hazard, data)
@@ -119,7 +120,7 @@ def update_hazard(actor, hazard: HseHazard, data: dict, version: int | None = No
 
 def retire(actor, record: HseHazard | HseAspect, reason: str) -> None:
     """Take a hazard or aspect out of the active register (the activity stopped); kept for the record."""
-    require(actor, P.hse_manage)
+    units.check(actor, record)
     entity = "hse_hazard" if isinstance(record, HseHazard) else "hse_aspect"
     if record.status != "active":
         raise Conflict(_("This line is already retired."))
@@ -207,9 +208,9 @@ def _apply_aspect(aspect: HseAspect, data: dict) -> dict:
 
 def create_aspect(actor, data: dict) -> HseAspect:
     """data: activity, aspect, impact, kind (pollution|resource) and its scores (a–e or f, g)."""
-    require(actor, P.hse_manage)
-    aspect = HseAspect(unit=data.get("unit") or default_unit(actor), state=data.get("state") or "normal",
-                    status="active", created_by=actor.id)
+    where = units.stamp(actor, data)
+    aspect = HseAspect(unit=where["unit"] or default_unit(actor), district_id=where["district_id"],
+                       state=data.get("state") or "normal", status="active", created_by=actor.id)
     _apply_aspect(aspect, {**data, "unit": aspect.unit, "state": aspect.state})
     db.session.add(aspect)
     db.session.flush()
@@ -222,7 +223,7 @@ def create_aspect(actor, data: dict) -> HseAspect:
 
 
 def update_aspect(actor, aspect: HseAspect, data: dict, version: int | None = None) -> HseAspect:
-    require(actor, P.hse_manage)
+    units.check(actor, aspect, data, _("No such environmental aspect."))
     if version is not None and version != aspect.version:
         raise Conflict()
     changes = _apply_aspect(aspect, data)

@@ -21,6 +21,7 @@ from fieldsvc.hse.models import (
     TrainingSession,
     TrainingTopic,
 )
+from fieldsvc.hse.services import units
 from fieldsvc.hse.services.common import active_user, paged, require_any
 from fieldsvc.permissions import P, Role, can, require
 
@@ -101,8 +102,9 @@ def _check_score(score, field: str) -> Decimal | None:
 
 
 def create_session(actor, data: dict) -> TrainingSession:
-    """data: topic_id, held_on, hours, trainer, optional place, note, attendee_ids."""
-    require(actor, P.training_manage)
+    """data: topic_id, held_on, hours, trainer, optional place, note, attendee_ids. A unit head's session
+    belongs to their unit."""
+    unit = units.training_scope(actor)
     if db.session.get(TrainingTopic, data.get("topic_id") or 0) is None:
         raise Invalid({"topic_id": [_("Choose a topic.")]})
     hours = data.get("hours")
@@ -110,6 +112,7 @@ def create_session(actor, data: dict) -> TrainingSession:
         raise Invalid({"hours": [_("More than 0 and at most 100 hours.")]})
     session = TrainingSession(topic_id=data["topic_id"], held_on=data["held_on"], hours=Decimal(hours),
                               trainer=data["trainer"], place=data.get("place"), note=data.get("note"),
+                              unit=unit.unit if unit else None, district_id=unit.district_id if unit else None,
                               created_by=actor.id)
     db.session.add(session)
     db.session.flush()
@@ -120,7 +123,7 @@ def create_session(actor, data: dict) -> TrainingSession:
 
 
 def add_attendees(actor, session: TrainingSession, user_ids) -> int:
-    require(actor, P.training_manage)
+    units.training_scope(actor, session)
     have = {a.user_id for a in session.attendances}
     added = 0
     for user_id in dict.fromkeys(int(u) for u in user_ids):
@@ -137,7 +140,7 @@ def add_attendees(actor, session: TrainingSession, user_ids) -> int:
 
 def record_scores(actor, session: TrainingSession, scores: dict) -> None:
     """scores: {attendance_id: score or None}; passed follows rules.passed (60 by default)."""
-    require(actor, P.training_manage)
+    units.training_scope(actor, session)
     by_id = {a.id: a for a in session.attendances}
     changes = {}
     for attendance_id, raw in scores.items():

@@ -3,4 +3,13 @@ from flask import Blueprint
 
 bp = Blueprint("hse", __name__, url_prefix="/hse")
 
-from fieldsvc.hse.views import capa, home, programme, registers, training  # noqa: E402, F401
+from fieldsvc.hse.views import (  # noqa: E402, F401
+    audits,
+    capa,
+    home,
+    legal,
+    programme,
+    registers,
+    training,
+    training_external,  # contractors' people at a session
+)

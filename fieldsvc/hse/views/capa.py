@@ -8,7 +8,7 @@ from fieldsvc import audit, clock
 from fieldsvc.hse import rules, schemas
 from fieldsvc.hse.services import capa
 from fieldsvc.hse.views import bp
-from fieldsvc.hse.views.common import PER_PAGE, page_arg, staff_options
+from fieldsvc.hse.views.common import HSE_WRITE, PER_PAGE, any_of, page_arg, staff_options
 from fieldsvc.permissions import P, permission_required
 from fieldsvc.web import act, form_page, load_form, on_record, safe_next
 
@@ -29,7 +29,7 @@ def nonconformities():
 
 
 @bp.route("/nonconformities/new", methods=["GET", "POST"])
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def new_nonconformity():
     def process():
         data = load_form(schemas.NcIn())
@@ -62,7 +62,7 @@ def _on_record(nc_id, process):
 
 
 @bp.post("/nonconformities/<int:nc_id>/analysis")
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def nc_analysis(nc_id):
     def process(nc):
         data = load_form(schemas.AnalysisIn())
@@ -72,7 +72,7 @@ def nc_analysis(nc_id):
 
 
 @bp.post("/nonconformities/<int:nc_id>/actions")
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def nc_add_action(nc_id):
     def process(nc):
         capa.add_action(current_user, nc, load_form(schemas.ActionIn()))
@@ -81,7 +81,7 @@ def nc_add_action(nc_id):
 
 
 @bp.post("/nonconformities/<int:nc_id>/effectiveness")
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def nc_effectiveness(nc_id):
     def process(nc):
         data = load_form(schemas.EffectivenessIn())
@@ -91,7 +91,7 @@ def nc_effectiveness(nc_id):
 
 
 @bp.post("/nonconformities/<int:nc_id>/transition")
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def nc_transition(nc_id):
     def process(nc):
         to = request.form.get("to", "")

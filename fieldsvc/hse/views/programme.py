@@ -6,8 +6,9 @@ from flask_login import current_user
 from fieldsvc import clock
 from fieldsvc.hse import schemas
 from fieldsvc.hse.services import programme
+from fieldsvc.hse.services.common import default_unit
 from fieldsvc.hse.views import bp
-from fieldsvc.hse.views.common import staff_options
+from fieldsvc.hse.views.common import HSE_WRITE, any_of, staff_options
 from fieldsvc.permissions import P, permission_required
 from fieldsvc.web import act, form_page, load_form
 
@@ -65,7 +66,8 @@ def inspections():
         return redirect(url_for("hse.inspection", inspection_id=inspection.id))
     today = clock.today()
     return form_page("hse/inspections.html", process,
-                     {"period": today.strftime("%Y-%m"), "held_on": today.isoformat()},
+                     {"period": today.strftime("%Y-%m"), "held_on": today.isoformat(),
+                      "unit": default_unit(current_user)},
                      items=programme.list_inspections(current_user, request.args.get("unit") or None))
 
 
@@ -88,7 +90,7 @@ def inspection(inspection_id):
 
 
 @bp.post("/inspections/items/<int:item_id>/raise")
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def raise_from_item(item_id):
     item = programme.get_item(current_user, item_id)
     holder = {}

@@ -9,7 +9,7 @@ from fieldsvc.hse import exports, rules, schemas
 from fieldsvc.hse.services import observations, registers
 from fieldsvc.hse.services.common import default_unit
 from fieldsvc.hse.views import bp
-from fieldsvc.hse.views.common import PER_PAGE, page_arg, staff_options
+from fieldsvc.hse.views.common import HSE_WRITE, PER_PAGE, any_of, page_arg, staff_options
 from fieldsvc.labels import label
 from fieldsvc.permissions import P, permission_required
 from fieldsvc.web import act, form_page, load_form
@@ -86,13 +86,13 @@ def _hazard_form(hazard=None):
 
 
 @bp.route("/hazards/new", methods=["GET", "POST"])
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def new_hazard():
     return _hazard_form()
 
 
 @bp.route("/hazards/<int:hazard_id>/edit", methods=["GET", "POST"])
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def edit_hazard(hazard_id):
     return _hazard_form(registers.get_hazard(current_user, hazard_id))
 
@@ -106,7 +106,7 @@ def hazard(hazard_id):
 
 
 @bp.post("/hazards/<int:hazard_id>/retire")
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def retire_hazard(hazard_id):
     record = registers.get_hazard(current_user, hazard_id)
     return act(lambda: registers.retire(current_user, record, request.form.get("reason", "")),
@@ -166,13 +166,13 @@ def _aspect_form(aspect=None):
 
 
 @bp.route("/aspects/new", methods=["GET", "POST"])
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def new_aspect():
     return _aspect_form()
 
 
 @bp.route("/aspects/<int:aspect_id>/edit", methods=["GET", "POST"])
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def edit_aspect(aspect_id):
     return _aspect_form(registers.get_aspect(current_user, aspect_id))
 
@@ -186,7 +186,7 @@ def aspect(aspect_id):
 
 
 @bp.post("/aspects/<int:aspect_id>/retire")
-@permission_required(P.hse_manage)
+@any_of(*HSE_WRITE)
 def retire_aspect(aspect_id):
     record = registers.get_aspect(current_user, aspect_id)
     return act(lambda: registers.retire(current_user, record, request.form.get("reason", "")),

@@ -11,7 +11,7 @@ from fieldsvc.extensions import db
 from fieldsvc.hse import schemas
 from fieldsvc.hse.services import training
 from fieldsvc.hse.views import bp
-from fieldsvc.hse.views.common import PER_PAGE, page_arg, staff_options
+from fieldsvc.hse.views.common import PER_PAGE, any_of, page_arg, staff_options
 from fieldsvc.permissions import ROLE_LABELS, P, Role, permission_required
 from fieldsvc.web import act, form_page, load_form
 
@@ -25,7 +25,7 @@ def training_sessions():
 
 
 @bp.route("/training/new", methods=["GET", "POST"])
-@permission_required(P.training_manage)
+@any_of(P.training_manage, P.hse_unit)
 def new_session():
     def process():
         raw = request.form.to_dict()

@@ -80,7 +80,9 @@ def _inspection_entries(customer: Customer, inspections: list[Inspection]) -> li
             if i.door_gap_check:
                 detail = " · ".join(x for x in (detail, label(i.door_gap_check, "door_gap")) if x)
             tone = "warn"
-        title = f"{label(i.outcome, 'inspection_outcome')} · {i.inspector.name}"
+        what = (label(i.scope, "inspection_scope") if i.scope != rules.Scope.household
+                else label(i.outcome, "inspection_outcome"))
+        title = f"{what} · {i.inspector.name}"
         out.append(Entry(i.visited_at, "inspection", title, detail, url, tone))
         if i.working_pa is not None:
             text, tone = _pressure_text(i.gas, i.static_pa, i.working_pa)

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from fieldsvc import audit
 from fieldsvc.extensions import db
-from fieldsvc.inspections import checklist_data
+from fieldsvc.inspections import checklist_data, rules
 from fieldsvc.inspections.models import ChecklistItem, ChecklistVersion
 
 
@@ -42,9 +42,10 @@ def ensure_default() -> ChecklistVersion:
     return version
 
 
-def items_for(version: ChecklistVersion, category: str) -> list[ChecklistItem]:
-    """The items that apply to a customer of this category, in walking order."""
-    return [i for i in version.items if i.applies_to(category)]
+def items_for(version: ChecklistVersion, category: str, scope: str = rules.Scope.household) -> list[ChecklistItem]:
+    """The items that apply to a customer of this category, in walking order (a pipe fitter's check:
+    only the sections of rules.PIPE_SECTIONS)."""
+    return [i for i in version.items if i.applies_to(category) and rules.item_in_scope(i.section, scope)]
 
 
 def by_code(version: ChecklistVersion) -> dict[str, ChecklistItem]:

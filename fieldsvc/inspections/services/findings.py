@@ -10,6 +10,7 @@ from fieldsvc.customers import rules as customer_rules
 from fieldsvc.customers.models import Appliance, Customer, Meter
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
+from fieldsvc.inspections import rules
 from fieldsvc.inspections.models import ChecklistItem, ChecklistVersion, InspectionAppliance
 from fieldsvc.inspections.services import checklist
 from fieldsvc.labels import label
@@ -37,9 +38,12 @@ class Findings:
     new: list[dict] = field(default_factory=list)  # appliances to add
 
 
-def check_answers(version: ChecklistVersion, customer: Customer, items: list[dict]) -> dict[str, Answer]:
-    """The technician's answers by code; unknown, duplicated or inapplicable codes are refused."""
-    known = checklist.by_code(version)
+def check_answers(version: ChecklistVersion, customer: Customer, items: list[dict],
+                  scope: str = rules.Scope.household) -> dict[str, Answer]:
+    """The technician's answers by code; unknown, duplicated or inapplicable codes (or items outside
+    the visit's scope: a pipe fitter's check walks rules.PIPE_SECTIONS) are refused."""
+    known = {code: item for code, item in checklist.by_code(version).items()
+             if rules.item_in_scope(item.section, scope)}
     answers: dict[str, Answer] = {}
     errors = []
     for row in items:
@@ -91,9 +95,11 @@ def _meter_expired_note(customer: Customer) -> str | None:
 
 
 def raise_automatic(version: ChecklistVersion, customer: Customer, answers: dict[str, Answer],
-                    findings: Findings) -> None:
-    """An appliance or a meter past its life is a finding whatever was ticked (RULES.md §2, §6)."""
-    known = checklist.by_code(version)
+                    findings: Findings, scope: str = rules.Scope.household) -> None:
+    """An appliance or a meter past its life is a finding whatever was ticked (RULES.md §2, §6), when
+    its item is one the visit's scope walks."""
+    known = {code: item for code, item in checklist.by_code(version).items()
+             if rules.item_in_scope(item.section, scope)}
     for code, note in (("appliance_expired", _expired_appliance_note(customer, [*findings.seen, *findings.new])),
                        ("meter_expired", _meter_expired_note(customer))):
         if note is None or code not in known:
@@ -105,7 +111,7 @@ def raise_automatic(version: ChecklistVersion, customer: Customer, answers: dict
             answers[code] = Answer(known[code], False, note, auto=True)
 
 
-def automatic_codes(customer: Customer) -> set[str]:
+def automatic_codes(customer: Customer) -> set[str]:  # the form shows only the items it walks
     """What the system will raise for this customer as things stand (the form pre-marks them)."""
     codes = set()
     if _expired_appliance_note(customer, [a for a in customer.appliances if a.active]):

@@ -3,6 +3,7 @@ the re-check queue. Paginated; the rows are brought up to date with their orders
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from fieldsvc import home
 from fieldsvc.customers.models import Customer
 from fieldsvc.dispatch.models import WorkOrder
 from fieldsvc.extensions import db
@@ -54,17 +55,19 @@ def list_hazards(actor, view: str = "all", status: str | None = None, grade: str
     return list(rows), total
 
 
-def counts(actor) -> dict[str, int]:
-    """Figures for the safety officer: open, escalated, awaiting re-check, closed."""
+def count_queries(actor) -> dict:
+    """Figures for the safety officer as scalar SELECTs (the home page asks them with every card's):
+    open, escalated, awaiting re-check, closed."""
     require(actor, P.hazards_view_all)
-    rows = db.session.execute(select(Hazard.status, Hazard.escalated, func.count())
-                              .group_by(Hazard.status, Hazard.escalated)).all()
-    out = {"open": 0, "escalated": 0, "awaiting_recheck": 0, "closed": 0}
-    for status, escalated, n in rows:
-        if status in rules.UNRECTIFIED:
-            out["open"] += n
-        if escalated and status not in rules.TERMINAL:
-            out["escalated"] += n
-        if status in ("awaiting_recheck", "closed"):
-            out[status] += n
-    return out
+
+    def count(*where):
+        return select(func.count(Hazard.id)).where(*where)
+    return {"open": count(Hazard.status.in_(list(rules.UNRECTIFIED))),
+            "escalated": count(Hazard.escalated.is_(True), Hazard.status.not_in(list(rules.TERMINAL))),
+            "awaiting_recheck": count(Hazard.status == "awaiting_recheck"),
+            "closed": count(Hazard.status == "closed")}
+
+
+def counts(actor) -> dict[str, int]:
+    """count_queries' values: {"open", "escalated", "awaiting_recheck", "closed"}."""
+    return home.figures_of(count_queries(actor))

@@ -77,7 +77,8 @@ def expressions(c: Cycle, district_id: int | None) -> Expressions:
                    func.count(case((and_(in_cycle, Inspection.outcome == rules.Outcome.refused), 1))).label("refused"),
                    func.count(case((and_(in_cycle, Inspection.outcome == rules.Outcome.nobody_home), 1)))
                    .label("nobody_home"))
-            .join(Customer, Customer.id == Inspection.customer_id).group_by(Inspection.customer_id))
+            .join(Customer, Customer.id == Inspection.customer_id).group_by(Inspection.customer_id)
+            .where(Inspection.scope == rules.Scope.household))  # a pipe fitter's check is not the annual visit
     if district_id is not None:
         stmt = stmt.where(Customer.district_id == district_id)
     agg = stmt.subquery("agg")

@@ -18,6 +18,7 @@ from fieldsvc.extensions import db
 from fieldsvc.inspections import rules
 from fieldsvc.inspections.models import BatchCustomer, CustomerSafety, Inspection, InspectionResult
 from fieldsvc.inspections.services import checklist, common, findings, hazards, shutoff
+from fieldsvc.instruments import pressure as instruments
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, can, require
 
@@ -99,18 +100,36 @@ class _Checked:
     pressure: rules.PressureResult | None
 
 
-def _check(data: dict, photos: dict[str, bytes], strict: bool) -> _Checked:
+def scope_for(actor) -> str:
+    """What the actor's visit is: the household inspection (the whole checklist), or a pipe fitter's
+    indoor pipe check (rules.PIPE_SECTIONS), for a recorder without the household permission."""
+    require(actor, P.inspections_record)
+    return rules.Scope.household if can(actor, P.inspections_household) else rules.Scope.indoor_pipe
+
+
+def outcomes_for(scope: str) -> tuple[str, ...]:
+    """A pipe check is recorded when it was made: nobody-home and refusals belong to the annual
+    household cycle (cards, door-gap check, long-term list), which a pipe check does not count in."""
+    if scope == rules.Scope.indoor_pipe:
+        return (rules.Outcome.completed.value,)
+    return tuple(o.value for o in rules.Outcome)
+
+
+def _check(data: dict, photos: dict[str, bytes], strict: bool, scope: str = rules.Scope.household) -> _Checked:
     customer = db.session.get(Customer, data["customer_id"])
     if customer is None:
         raise Invalid({"customer_id": [_("No such customer.")]})
+    if data["outcome"] not in outcomes_for(scope):
+        raise Invalid({"outcome": [_("An indoor pipe check is recorded when it was made: a visit with nobody "
+                                     "home or refused is left to the household inspection.")]})
     visited_at = _check_common(customer, data)
     completed = data["outcome"] == rules.Outcome.completed
     version = checklist.ensure_default() if completed else None
     found, answers = findings.Findings(), {}
     if completed:
-        answers = findings.check_answers(version, customer, data.get("items") or [])
+        answers = findings.check_answers(version, customer, data.get("items") or [], scope)
         found = findings.check_appliances(customer, data.get("appliances"), data.get("new_appliances") or [])
-        findings.raise_automatic(version, customer, answers, found)
+        findings.raise_automatic(version, customer, answers, found, scope)
     unknown_photos = set(photos) - set(answers)
     if unknown_photos:
         raise Invalid({f"photo_{c}": [_("A photo belongs to an item that was checked.")] for c in unknown_photos})
@@ -121,6 +140,8 @@ def _check(data: dict, photos: dict[str, bytes], strict: bool) -> _Checked:
         raise Invalid({code: [MISSING_MESSAGES[code]()] for code in missing})
     pressure = (common.evaluate(customer.gas, data.get("static_pa"), data["working_pa"])
                 if completed and data.get("working_pa") is not None else None)
+    if pressure is not None and data.get("instrument_id") is not None:  # the manometer must be in calibration
+        instruments.check_reading(data["instrument_id"], clock.business_date(visited_at))
     return _Checked(customer, visited_at, version, answers, found, grades, signature, missing, door_gap_needed,
                     pressure)
 
@@ -134,10 +155,10 @@ def record(actor, data: dict, photos: dict[str, bytes] | None = None, strict: bo
     Not strict (the API contract names only a few fields): the visit is saved and what is missing is
     kept on it, shown to the inspector and the safety officer until completed (complete_record).
     """
-    require(actor, P.inspections_record)
+    scope = scope_for(actor)  # requires inspections_record
     photos = {k: v for k, v in (photos or {}).items() if v}
-    c = _check(data, photos, strict)
-    inspection = _insert(actor, c.customer, data, c.version, c.visited_at, c.pressure, c.missing)
+    c = _check(data, photos, strict, scope)
+    inspection = _insert(actor, c.customer, data, c.version, c.visited_at, c.pressure, c.missing, scope)
     _save_results(actor, inspection, findings.ordered(c.answers), photos)
     if c.version is not None:
         findings.save_appliances(actor, inspection.id, c.customer, c.found)
@@ -146,7 +167,7 @@ def record(actor, data: dict, photos: dict[str, bytes] | None = None, strict: bo
         inspection.signature_id = upload.id
     db.session.flush()
     audit.record(actor, "inspection.record", "inspection", inspection.id, customer_id=c.customer.id,
-                 outcome=inspection.outcome, grades=c.grades, pressure=inspection.pressure_verdict,
+                 outcome=inspection.outcome, scope=scope, grades=c.grades, pressure=inspection.pressure_verdict,
                  restriction=inspection.restriction, missing=c.missing)
     hazards.open_hazards(actor, inspection)
     shutoff.after_record(actor, inspection)
@@ -155,19 +176,20 @@ def record(actor, data: dict, photos: dict[str, bytes] | None = None, strict: bo
 
 
 def _insert(actor, customer: Customer, data: dict, version, visited_at: datetime, pressure,
-            missing: list[str]) -> Inspection:
-    batch_id = db.session.execute(select(BatchCustomer.batch_id).where(
+            missing: list[str], scope: str = rules.Scope.household) -> Inspection:
+    batch_id = None if scope != rules.Scope.household else db.session.execute(select(BatchCustomer.batch_id).where(
         BatchCustomer.customer_id == customer.id,
         BatchCustomer.cycle_start == rules.cycle_bounds(clock.business_date(visited_at),
                                                         common.cycle_months()[customer.category])[0])).scalar()
     completed = data["outcome"] == rules.Outcome.completed
     inspection = Inspection(
         customer_id=customer.id, inspector_id=actor.id, checklist_id=version.id if version else None,
-        batch_id=batch_id, outcome=data["outcome"], visited_at=visited_at, gas=customer.gas,
+        batch_id=batch_id, outcome=data["outcome"], scope=scope, visited_at=visited_at, gas=customer.gas,
         static_pa=data.get("static_pa") if completed else None,
         working_pa=data.get("working_pa") if completed else None,
         pressure_verdict=pressure.verdict.value if pressure else None,
         restriction=pressure.restriction if pressure else None,
+        instrument_id=data.get("instrument_id") if pressure else None,
         card_left=bool(data.get("card_left")) and data["outcome"] == rules.Outcome.nobody_home,
         door_gap_check=data.get("door_gap_check") if data["outcome"] == rules.Outcome.nobody_home else None,
         refused_by=data.get("refused_by") if data["outcome"] == rules.Outcome.refused else None,
@@ -205,7 +227,9 @@ def flags_for(customer_id: int) -> CustomerSafety:
 
 def _follow_up_flags(actor, inspection: Inspection, door_gap_needed: bool) -> None:
     """Third nobody-home: long-term uninspected (and a leak at the door gap is an emergency);
-    a completed inspection ends the long-term flag."""
+    a completed inspection ends the long-term flag (a pipe check is not the household inspection)."""
+    if inspection.scope != rules.Scope.household:
+        return
     if inspection.outcome == rules.Outcome.completed:
         row = db.session.execute(select(CustomerSafety).where(
             CustomerSafety.customer_id == inspection.customer_id)).scalar_one_or_none()

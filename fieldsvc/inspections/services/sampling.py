@@ -16,7 +16,7 @@ from fieldsvc.dispatch.services.steps import new_order
 from fieldsvc.errors import Invalid
 from fieldsvc.extensions import db
 from fieldsvc.inspections import rules
-from fieldsvc.inspections.models import CustomerSafety, SamplingOrder
+from fieldsvc.inspections.models import CustomerSafety, SamplingOrder, SamplingReview
 from fieldsvc.inspections.services import common
 from fieldsvc.inspections.services.recording import flags_for
 from fieldsvc.labels import label
@@ -38,6 +38,11 @@ def mark(actor, customer_id: int, on: bool, note: str | None = None) -> Customer
     return row
 
 
+def signed_off(day: date) -> SamplingReview | None:
+    """The day's sign-off, if the chief has signed it."""
+    return db.session.execute(select(SamplingReview).where(SamplingReview.day == day)).scalar_one_or_none()
+
+
 def points(actor, district_id: int | None, page: int, per_page: int) -> tuple[list, int]:
     require(actor, P.pressure_sampling)
     stmt = (select(CustomerSafety, Customer).join(Customer, Customer.id == CustomerSafety.customer_id)
@@ -56,6 +61,8 @@ def draw(actor, n: int, day: date | None = None, rnd=None) -> list[SamplingOrder
     day = day or clock.today()
     if not 1 <= n <= MAX_DRAW:
         raise Invalid({"n": [_("Between 1 and %(n)d customers.", n=MAX_DRAW)]})
+    if signed_off(day) is not None:
+        raise Invalid({"n": [_("This day's sample is signed off: no more checks can be drawn for it.")]})
     drawn = select(SamplingOrder.customer_id).where(SamplingOrder.day == day)
     candidates = db.session.execute(
         select(Customer.id).join(CustomerSafety, CustomerSafety.customer_id == Customer.id)
@@ -86,6 +93,7 @@ class Sample:
     static_pa: int | None
     working_pa: int | None
     result: rules.PressureResult | None
+    locked: bool = False  # the day is signed off: the reading is the one copied at the sign-off
 
     @property
     def anomaly(self) -> bool:
@@ -103,14 +111,19 @@ def review(actor, day: date) -> list[Sample]:
         select(SamplingOrder).where(SamplingOrder.day == day)
         .options(joinedload(SamplingOrder.customer).joinedload(Customer.district),
                  joinedload(SamplingOrder.work_order).joinedload(WorkOrder.completion),
-                 joinedload(SamplingOrder.work_order).joinedload(WorkOrder.assignee))
+                 joinedload(SamplingOrder.work_order).joinedload(WorkOrder.assignee),
+                 joinedload(SamplingOrder.followup_order))
         .order_by(SamplingOrder.id)).scalars().all()
+    locked = signed_off(day) is not None
     samples = []
     for row in rows:
-        results = row.work_order.completion.results if row.work_order.completion else {}
-        static, working = results.get("static_pa"), results.get("working_pa")
+        if locked:
+            static, working = row.locked_static_pa, row.locked_working_pa
+        else:
+            results = row.work_order.completion.results if row.work_order.completion else {}
+            static, working = results.get("static_pa"), results.get("working_pa")
         result = common.evaluate(row.customer.gas, static, working) if working is not None else None
-        samples.append(Sample(row, row.work_order, row.customer, static, working, result))
+        samples.append(Sample(row, row.work_order, row.customer, static, working, result, locked))
     return sorted(samples, key=lambda s: (not s.anomaly, s.done, s.row.id))
 
 

@@ -1,8 +1,8 @@
 """The inspection form as posted by the phone, turned into what InspectionIn validates."""
 from fieldsvc.inspections import rules
 
-TEXT_FIELDS = ("outcome", "static_pa", "working_pa", "door_gap_check", "refused_by", "refusal_reason", "signature",
-               "no_signature_reason", "note")
+TEXT_FIELDS = ("outcome", "static_pa", "working_pa", "instrument_id", "door_gap_check", "refused_by", "refusal_reason",
+               "signature", "no_signature_reason", "note")
 NEW_APPLIANCE = ("kind", "brand", "model", "sold_on", "flue_type")
 
 
@@ -16,7 +16,7 @@ def inspection_data(form, customer_id: int, items, appliances) -> dict:
     data["card_left"] = form.get("card_left") == "1"
     data["supply_shut_off"] = form.get("supply_shut_off") == "1"
     if outcome != rules.Outcome.completed:
-        for key in ("static_pa", "working_pa", "signature", "no_signature_reason"):
+        for key in ("static_pa", "working_pa", "instrument_id", "signature", "no_signature_reason"):
             data.pop(key, None)
         data["supply_shut_off"] = False
         return data

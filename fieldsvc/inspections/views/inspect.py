@@ -31,14 +31,17 @@ def mine():
 
 def _form_context(customer):
     version = checklist.ensure_default()
-    items = checklist.items_for(version, customer.category)
+    scope = recording.scope_for(current_user)
+    items = checklist.items_for(version, customer.category, scope)
     appliances = [a for a in customer.appliances if a.active]
     visits = followups.visits_this_cycle(customer)
     return {"customer": customer, "items": items, "appliances": appliances,
             "expired": {a.id for a in appliances
                         if customer_rules.appliance_expired(a.kind, customer.gas, a.sold_on, clock.today())},
             "bands": common.bands(), "tries": followups.next_try(visits), "visits": visits,
-            "open_hazards": archive.open_hazards(customer), "automatic": findings.automatic_codes(customer)}
+            "open_hazards": archive.open_hazards(customer),
+            "automatic": findings.automatic_codes(customer) & {i.code for i in items},
+            "scope": scope, "outcomes": recording.outcomes_for(scope)}
 
 
 @bp.route("/new/<int:customer_id>", methods=["GET", "POST"])

@@ -1,4 +1,11 @@
 """Department management tables: policies and procedures, incidents, annual plans and summaries, vehicles."""
+from fieldsvc.management.models.emergency import (  # noqa: F401  (emergency plans and drills)
+           DrillAction,
+           DrillParticipant,
+           EmergencyContact,
+           EmergencyDrill,
+           EmergencyPlan,
+)
 from fieldsvc.management.models.incidents import (
            Incident,
            IncidentAction,

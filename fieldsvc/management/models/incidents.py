@@ -20,6 +20,7 @@ class Incident(IdMixin, TimestampMixin, db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     location: Mapped[str] = mapped_column(String(250))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("mgmt_emergency_plans.id"))  # the plan it used
     description: Mapped[str] = mapped_column(Text)  # what happened
     people_affected: Mapped[str | None] = mapped_column(Text)  # who, injuries, evacuations
     injured: Mapped[int] = mapped_column(Integer, default=0)
@@ -39,6 +40,7 @@ class Incident(IdMixin, TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     district = relationship("District")
+    plan = relationship("EmergencyPlan")
     reporter = relationship("User", foreign_keys=[reported_by], lazy="joined")
     analyst = relationship("User", foreign_keys=[analysed_by])
     orders: Mapped[list["IncidentOrder"]] = relationship(back_populates="incident", order_by="IncidentOrder.id")

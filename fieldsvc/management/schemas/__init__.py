@@ -86,6 +86,7 @@ class IncidentPatch(BaseSchema):
     property_damage = fields.String(validate=length(4000))
     immediate_measures = fields.String(validate=length(8000))
     resources = fields.String(validate=length(4000))
+    plan_id = Id()  # the emergency plan used
     version = fields.Integer()
 
 

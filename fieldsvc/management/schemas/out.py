@@ -70,6 +70,7 @@ class IncidentOut(Schema):
     occurred_at = fields.DateTime()
     location = fields.String()
     district_id = fields.Integer(allow_none=True)
+    plan_id = fields.Integer(allow_none=True)
     description = fields.String()
     people_affected = fields.String(allow_none=True)
     injured = fields.Integer()

@@ -23,21 +23,29 @@ from fieldsvc.permissions import P, require
 IN_FORCE = rules.PolicyStatus.in_force
 
 
+def _pending_where(actor) -> tuple:
+    acked = select(PolicyAck.id).where(PolicyAck.version_id == PolicyVersion.id, PolicyAck.user_id == actor.id)
+    return (PolicyVersion.status == IN_FORCE, ~acked.exists(),
+            or_(Policy.audience == "", Policy.audience.like(f"%,{actor.role},%")))
+
+
 def pending(actor) -> list[PolicyVersion]:
     """The versions in force that apply to the actor and that they have not acknowledged yet."""
     require(actor, P.policies_view)
-    acked = select(PolicyAck.id).where(PolicyAck.version_id == PolicyVersion.id, PolicyAck.user_id == actor.id)
-    stmt = (select(PolicyVersion).join(Policy)
-            .where(PolicyVersion.status == IN_FORCE, ~acked.exists(),
-                   or_(Policy.audience == "", Policy.audience.like(f"%,{actor.role},%")))
+    stmt = (select(PolicyVersion).join(Policy).where(*_pending_where(actor))
             .order_by(PolicyVersion.in_force_at.desc(), Policy.number))
     return list(db.session.execute(stmt).scalars())
 
 
-def pending_count(actor) -> dict | None:
-    """For the home card: None when nothing waits."""
-    versions = pending(actor)
-    return {"versions": versions} if versions else None
+def pending_figures(actor) -> dict:
+    """For the home card, asked with every card's figures: how many versions wait."""
+    require(actor, P.policies_view)
+    return {"pending": select(func.count(PolicyVersion.id)).join(Policy).where(*_pending_where(actor))}
+
+
+def pending_card(actor, figures: dict) -> dict | None:
+    """The home card: None when nothing waits (the usual case costs no statement of its own)."""
+    return {"versions": pending(actor)} if figures["pending"] else None
 
 
 def acknowledged(actor) -> list[PolicyAck]:

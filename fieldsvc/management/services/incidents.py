@@ -32,7 +32,8 @@ from fieldsvc.statemachine import Move, Step, permitted
 ENTITY = "mgmt_incident"
 ACTION_ENTITY = "mgmt_incident_action"
 FACT_FIELDS = ("title", "kind", "severity", "occurred_at", "location", "district_id", "description",
-               "people_affected", "injured", "deaths", "property_damage", "immediate_measures", "resources")
+               "people_affected", "injured", "deaths", "property_damage", "immediate_measures", "resources",
+               "plan_id")
 ANALYSIS_FIELDS = ("causes", "lessons", "responsibility")
 
 
@@ -110,6 +111,9 @@ def _check_facts(data: dict) -> None:
         _not_future(data["occurred_at"], "occurred_at")
     if data.get("district_id") and db.session.get(District, data["district_id"]) is None:
         raise Invalid({"district_id": [_("Choose the district.")]})
+    if data.get("plan_id"):  # the emergency plan it was handled by
+        from fieldsvc.management.services.emergency_plans import check_plan_id
+        check_plan_id(data["plan_id"])
 
 
 def create_incident(actor, data: dict) -> Incident:

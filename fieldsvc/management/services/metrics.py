@@ -31,7 +31,8 @@ def inspection_coverage(year: int, today: date):
     from fieldsvc.inspections.models import Inspection
     start, end = _moments(year)
     done = db.session.execute(select(func.count(distinct(Inspection.customer_id))).where(
-        Inspection.outcome == "completed", Inspection.visited_at >= start, Inspection.visited_at < end)).scalar_one()
+        Inspection.outcome == "completed", Inspection.scope == "household",  # not a pipe fitter's check
+        Inspection.visited_at >= start, Inspection.visited_at < end)).scalar_one()
     whole = db.session.execute(select(func.count(Customer.id)).where(Customer.status != "closed")).scalar_one()
     return rules.percent(done, whole)
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from fieldsvc import audit, clock
 from fieldsvc.errors import Conflict, Invalid, NotFound
@@ -57,16 +57,24 @@ def overdue(actor, today: date | None = None) -> list[Vehicle]:
     """Vehicles in service whose maintenance is overdue (by date or by mileage), most overdue first.
     For the station chief's board or home page and the vehicles page."""
     require(actor, P.vehicles_view)
-    today = today or clock.today()
-    stmt = select(Vehicle).where(Vehicle.status == "in_service", or_(
-        Vehicle.next_service_on < today, Vehicle.odometer_km >= Vehicle.next_service_km))
-    rows = list(db.session.execute(stmt).scalars())
+    rows = list(db.session.execute(select(Vehicle).where(*_overdue_where(today or clock.today()))).scalars())
     return sorted(rows, key=lambda v: (v.next_service_on or date.max, v.plate))
 
 
-def overdue_card(actor) -> dict | None:
+def _overdue_where(today: date) -> tuple:
+    return (Vehicle.status == "in_service",
+            or_(Vehicle.next_service_on < today, Vehicle.odometer_km >= Vehicle.next_service_km))
+
+
+def overdue_figures(actor) -> dict:
+    """For the fleet manager's home card, asked with every card's figures: how many vehicles are overdue."""
+    require(actor, P.vehicles_view)
+    return {"overdue": select(func.count(Vehicle.id)).where(*_overdue_where(clock.today()))}
+
+
+def overdue_card(actor, figures: dict | None = None) -> dict | None:
     """The home card of whoever manages the fleet: None when nothing is overdue."""
-    rows = overdue(actor)
+    rows = overdue(actor) if figures is None or figures["overdue"] else []
     return {"vehicles": rows} if rows else None
 
 

@@ -16,4 +16,4 @@ def pdf_response(body: bytes, filename: str) -> Response:
         "X-Content-Type-Options": "nosniff"})
 
 
-from fieldsvc.management.views import incidents, plans, policies, vehicles  # noqa: E402,F401  (routes)
+from fieldsvc.management.views import emergency, incidents, plans, policies, vehicles  # noqa: E402,F401  (routes)

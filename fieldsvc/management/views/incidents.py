@@ -20,6 +20,12 @@ def _districts():
     return [(str(d.id), d.name) for d in list_districts()]
 
 
+def _plans():
+    """The emergency plans to say which one was used (every incident handler may read them)."""
+    from fieldsvc.management.services import emergency_plans
+    return emergency_plans.choices(current_user) if can(current_user, P.emergency_plans_view) else []
+
+
 def _local(moment) -> str:
     return moment.astimezone(clock.zone()).strftime("%Y-%m-%dT%H:%M") if moment else ""
 
@@ -55,6 +61,7 @@ def incident_new():
         flash(_("Incident %(number)s recorded.", number=incident.number), "success")
         return redirect(url_for("management.incident", incident_id=incident.id))
     return form_page("management/incident_form.html", process, values, incident=None, districts=_districts(),
+                     plans=_plans(),
                      prefill_error=prefill_error)
 
 
@@ -71,6 +78,7 @@ def incident_edit(incident_id):
     values = {k: getattr(incident, k) for k in (*incidents.FACT_FIELDS, "version")}
     values["occurred_at"] = _local(incident.occurred_at)
     return form_page("management/incident_form.html", process, values, incident=incident, districts=_districts(),
+                     plans=_plans(),
                      prefill_error={})
 
 

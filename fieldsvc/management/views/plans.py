@@ -44,7 +44,17 @@ def _plan_page(plan, values=None, errors=None, status=200):
         metric_options=[(m, str(label(m, "plan_metric"))) for m in metrics.available()],
         percent_metrics=metrics.PERCENT_METRICS,
         owners=[(str(u.id), f"{u.name} · {ROLE_LABELS.get(u.role, u.role)}") for u in staff()],
-        history=history(plans.ENTITY, plan.id), values=values or {}, errors=errors or {}), status
+        history=history(plans.ENTITY, plan.id), values=values or {}, errors=errors or {},
+        legal_due=_legal_due(plan)), status
+
+
+def _legal_due(plan):
+    """The safety plan shows the compliance evaluations due in its year (HSE's legal register)."""
+    from fieldsvc.hse.services import legal
+    from fieldsvc.permissions import can
+    if plan.kind != "safety" or not can(current_user, P.legal_view):
+        return None
+    return legal.due_in_year(current_user, plan.year)
 
 
 @bp.get("/plans/<int:plan_id>")

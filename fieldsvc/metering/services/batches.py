@@ -18,14 +18,20 @@ BATCH_VERIFICATIONS = (rules.Verification.initial, rules.Verification.subsequent
 
 
 def open_batch(actor, data: dict) -> BatchSession:
-    """data: reference, verification (initial|subsequent), equipment_id, temperature_c, humidity_pct."""
+    """data: reference, verification (initial|subsequent), equipment_id (a flow standard), optional
+    leak_equipment_id (a leak bench), temperature_c, humidity_pct."""
     require(actor, P.meter_tests_record)
     today = clock.today()
     meter_tests.require_licence(actor, today)
     if data["verification"] not in BATCH_VERIFICATIONS:
         raise Invalid({"verification": [_("A batch tests meters before installation: initial or subsequent.")]})
     equipment = equipment_services.require_usable(db.session.get(Equipment, data["equipment_id"]), today)
+    leak_id = data.get("leak_equipment_id")
+    if leak_id is not None:
+        equipment_services.require_usable(db.session.get(Equipment, leak_id), today, "leak_equipment_id",
+                                          rules.EquipmentKind.leak_bench)
     batch = BatchSession(reference=data["reference"], verification=data["verification"], equipment_id=equipment.id,
+                         leak_equipment_id=leak_id,
                          tester_id=actor.id, tested_on=today, temperature_c=data["temperature_c"],
                          humidity_pct=data["humidity_pct"])
     db.session.add(batch)
@@ -77,6 +83,7 @@ def add_test(actor, batch: BatchSession, meter: Meter, data: dict) -> MeterTest:
     """data: leak_test_ok, pressure_loss_pa, points, optional note — the session supplies the rest."""
     meter_for_batch(actor, batch, meter.serial_no)
     shared = {"meter_id": meter.id, "verification": batch.verification, "equipment_id": batch.equipment_id,
+              "leak_equipment_id": batch.leak_equipment_id,
               "temperature_c": batch.temperature_c, "humidity_pct": batch.humidity_pct}
     return meter_tests.record_test(actor, {**data, **shared}, batch=batch)
 

@@ -18,6 +18,7 @@ from fieldsvc.errors import Conflict, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.metering import rules
 from fieldsvc.metering.models import DocumentCounter, MeteringDocument, MeterTest
+from fieldsvc.metering.services import equipment as equipment_services
 from fieldsvc.metering.services.meter_tests import correction_of, require_licence
 from fieldsvc.models import utcnow
 from fieldsvc.permissions import P, Role, can, require
@@ -225,7 +226,11 @@ def pdf_bytes(actor, number: str) -> bytes:
 def render(document: MeteringDocument) -> bytes:
     test = document.test
     return pdf.render_pdf(TEMPLATE, doc=document, test=test, meter=test.meter, customer=test.customer,
-                          equipment=test.equipment, points=test.points, qmin=rules.qmin(test.size),
+                          equipment=test.equipment, leak_equipment=test.leak_equipment,
+                          flow_cert=equipment_services.certificate_at(test.equipment, test.tested_at),
+                          leak_cert=equipment_services.certificate_at(test.leak_equipment, test.tested_at)
+                          if test.leak_equipment else None,
+                          points=test.points, qmin=rules.qmin(test.size),
                           qmax=rules.qmax(test.size),
                           failures=[failure_zh(code) for code in test.failures],
                           qr=pdf.qr_data_uri(verify_url(document.number)), verify_url=verify_url(document.number),

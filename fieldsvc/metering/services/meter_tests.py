@@ -62,7 +62,8 @@ def record_test(actor, data: dict, *, batch: BatchSession | None = None, correct
                 customer: Customer | None = None) -> MeterTest:
     """Record a bench test and its verdict.
 
-    data: meter_id, verification, equipment_id, temperature_c, humidity_pct, leak_test_ok,
+    data: meter_id, verification, equipment_id (a flow standard), optional leak_equipment_id (a leak bench),
+    temperature_c, humidity_pct, leak_test_ok,
     pressure_loss_pa, points [{flow_m3h, reference_l, indicated_l}], optional note.
     `corrects`: an earlier test of the same meter this one corrects (it keeps that test's date).
     `customer`: the customer the meter served, when it was removed for a complaint verification.
@@ -76,14 +77,19 @@ def record_test(actor, data: dict, *, batch: BatchSession | None = None, correct
     if meter.status == "scrapped":
         raise Invalid({"meter_id": [_("Meter %(serial)s is scrapped.", serial=meter.serial_no)]})
     equipment = equipment_services.require_usable(db.session.get(Equipment, data["equipment_id"]), tested_on)
+    leak_equipment = None
+    if data.get("leak_equipment_id") is not None:
+        leak_equipment = equipment_services.require_usable(db.session.get(Equipment, data["leak_equipment_id"]),
+                                                           tested_on, "leak_equipment_id",
+                                                           rules.EquipmentKind.leak_bench)
     if corrects is not None and corrects.meter_id != meter.id:
         raise Invalid({"meter_id": [_("A correction must be of the same meter.")]})
     points = _compute_points(data["points"], meter.size, meter.accuracy_class, data["verification"])
     verdict = rules.verdict(points, data["leak_test_ok"], data["pressure_loss_pa"], meter.size)
     customer = customer or meter.customer
     test = MeterTest(
-        meter_id=meter.id, verification=data["verification"], equipment_id=equipment.id, tester_id=actor.id,
-        tested_on=tested_on, tested_at=corrects.tested_at if corrects is not None else utcnow(),
+        meter_id=meter.id, verification=data["verification"], equipment_id=equipment.id,
+        leak_equipment_id=leak_equipment.id if leak_equipment else None, tester_id=actor.id, tested_on=tested_on, tested_at=corrects.tested_at if corrects is not None else utcnow(),
         size=meter.size, accuracy_class=meter.accuracy_class,
         customer_id=customer.id if customer else None, gas=customer.gas if customer else "NG",
         temperature_c=data["temperature_c"], humidity_pct=data["humidity_pct"],
@@ -124,6 +130,18 @@ def get_test(actor, test_id: int) -> MeterTest:
     return test
 
 
+def _pending():
+    """A test waits for a document: none issued for it, and no later test corrects it."""
+    corrected = select(MeterTest.corrects_id).where(MeterTest.corrects_id.is_not(None))
+    return MeterTest.id.not_in(select(MeteringDocument.test_id)), MeterTest.id.not_in(corrected)
+
+
+def pending_count_query(actor):
+    """How many tests wait for a document, as a scalar SELECT (the home page asks it with every card's)."""
+    require(actor, P.meter_tests_view)
+    return select(func.count(MeterTest.id)).where(*_pending())
+
+
 def list_tests(actor, q: str | None = None, state: str | None = None, page: int = 1,
                per_page: int = 50) -> tuple[list[MeterTest], int]:
     """Tests newest first; q: meter serial prefix; state: pending (not issued) | issued."""
@@ -134,8 +152,7 @@ def list_tests(actor, q: str | None = None, state: str | None = None, page: int 
             Meter.serial_no.startswith(q.strip(), autoescape=True))
     issued = select(MeteringDocument.test_id)
     if state == "pending":
-        stmt = stmt.where(MeterTest.id.not_in(issued),
-                          MeterTest.id.not_in(select(MeterTest.corrects_id).where(MeterTest.corrects_id.is_not(None))))
+        stmt = stmt.where(*_pending())
     elif state == "issued":
         stmt = stmt.where(MeterTest.id.in_(issued))
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()

@@ -9,7 +9,7 @@ from fieldsvc.metering import rules, schemas
 from fieldsvc.metering.services import batches as services
 from fieldsvc.metering.services import documents
 from fieldsvc.metering.views import PER_PAGE, bp
-from fieldsvc.metering.views.tests import POINT_ROWS, equipment_options, submit_test
+from fieldsvc.metering.views.tests import POINT_ROWS, bench_options, submit_test
 from fieldsvc.permissions import P, can, permission_required
 from fieldsvc.web import form_page, load_form
 
@@ -22,9 +22,10 @@ def batches():
         return redirect(url_for("metering.batch", batch_id=batch.id))
     page = max(request.args.get("page", 1, type=int), 1)
     items, total = services.list_batches(current_user, page, PER_PAGE)
-    options = equipment_options() if can(current_user, P.meter_tests_record) else []
+    options = bench_options() if can(current_user, P.meter_tests_record) else {"equipment_options": [],
+                                                                                "leak_options": []}
     return form_page("metering/batches.html", process, {"verification": rules.Verification.initial.value},
-                     items=items, total=total, page=page, per_page=PER_PAGE, equipment_options=options,
+                     items=items, total=total, page=page, per_page=PER_PAGE, **options,
                      summary=services.summary)
 
 

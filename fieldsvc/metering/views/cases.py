@@ -70,7 +70,7 @@ def case_test(case_id):
     meter = item.meter
 
     def process():
-        test = submit_test(request.form, schemas.MeterTestCorrectionIn(),
+        test = submit_test(request.form, schemas.MeterTestCorrectionFormIn(),
                            lambda d: services.record_case_test(current_user, item, d),
                            verification=rules.Verification.in_service.value)
         flash(_("In-service test recorded: %(result)s.", result=_("pass") if test.ok else _("fail")),

@@ -37,8 +37,8 @@ def submit_test(form, schema, create, **extra):
 def form_values(meter, test=None) -> dict:
     """Prefill: the default flows of the meter's size, or the values of the test being corrected."""
     if test is not None:
-        values = {k: getattr(test, k) for k in ("verification", "equipment_id", "temperature_c", "humidity_pct",
-                                                "pressure_loss_pa", "note")}
+        values = {k: getattr(test, k) for k in ("verification", "equipment_id", "leak_equipment_id",
+                                                "temperature_c", "humidity_pct", "pressure_loss_pa", "note")}
         values["leak_test_ok"] = "1" if test.leak_test_ok else "0"
         for i, p in enumerate(test.points):
             values.update({f"points-{i}-flow_m3h": p.flow_m3h, f"points-{i}-reference_l": p.reference_l,
@@ -50,19 +50,24 @@ def form_values(meter, test=None) -> dict:
     return values
 
 
-def equipment_options() -> list[tuple[int, str]]:
+def equipment_options(kind: str = rules.EquipmentKind.flow_standard) -> list[tuple[int, str]]:
+    """Approved equipment of that kind, in calibration today (flow standards, or leak benches)."""
     return [(e.id, _("%(name)s · %(serial)s (calibrated until %(date)s)", name=e.name, serial=e.serial_no,
                      date=format_date(e.calibration_expires_on)))
-            for e in equipment.usable_equipment(current_user)]
+            for e in equipment.usable_equipment(current_user, kind)]
+
+
+def bench_options() -> dict:
+    """The template context of metering/_bench_selects.html."""
+    return {"equipment_options": equipment_options(),
+            "leak_options": equipment_options(rules.EquipmentKind.leak_bench)}
 
 
 def entry_form(meter, values, process, **ctx):
     """The test-entry form (metering/test_form.html): GET shows `values`; POST runs `process`, and on
     Invalid the form comes back with what was typed (fieldsvc.web.form_page)."""
-    options = equipment_options()
     return form_page("metering/test_form.html", process, values, meter=meter, rows=POINT_ROWS,
-                     figures=rules.page_figures(meter.size, meter.accuracy_class), equipment=options,
-                     equipment_options=options, **ctx)
+                     figures=rules.page_figures(meter.size, meter.accuracy_class), **bench_options(), **ctx)
 
 
 @bp.get("/")
@@ -97,7 +102,7 @@ def new_test():
         return render_template("metering/test_pick.html", serial=serial, errors=exc.errors), 422
 
     def process():
-        test = submit_test(request.form, schemas.MeterTestIn(),
+        test = submit_test(request.form, schemas.MeterTestFormIn(),
                            lambda data: meter_tests.record_test(current_user, data), meter_id=meter.id)
         flash(_("Test recorded: %(result)s.", result=_("pass") if test.ok else _("fail")),
               "success" if test.ok else "warning")
@@ -161,7 +166,7 @@ def correct(test_id):
     original = meter_tests.get_test(current_user, test_id)
 
     def process():
-        test = submit_test(request.form, schemas.MeterTestCorrectionIn(),
+        test = submit_test(request.form, schemas.MeterTestCorrectionFormIn(),
                            lambda data: meter_tests.correct_test(current_user, original, data))
         flash(_("Correction recorded. Issue it to supersede the earlier document."), "success")
         return redirect(url_for("metering.test", test_id=test.id))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from fieldsvc import audit, clock
 from fieldsvc.customers.models import Customer, Meter
+from fieldsvc.customers.services.changes import category_on
 from fieldsvc.errors import Conflict, Duplicate, Invalid, NotFound
 from fieldsvc.extensions import db
 from fieldsvc.permissions import P, can, require
@@ -134,14 +135,15 @@ def bill_for_reading(actor, reading: Reading, issued_on: date | None = None) -> 
     if volume <= 0:
         return None
     customer = db.session.get(Customer, reading.customer_id)
-    tariff = tariff_for(customer.category, reading.read_on)
+    category = category_on(customer, reading.read_on)  # a category change counts from its date on
+    tariff = tariff_for(category, reading.read_on)
     cycle_start = (tariff.cycle_start_month, tariff.cycle_start_day)
     starts = [s for s, _v in rules.split_by_cycle(period_start, reading.read_on, volume, cycle_start)]
     lines = rules.bill_lines(period_start, reading.read_on, volume, tiers_of(tariff),
                              used_in_cycles(customer.id, starts), cycle_start)
     issued_on = issued_on or clock.today()
     bill = Bill(customer_id=customer.id, meter_id=meter.id, reading_id=reading.id, tariff_id=tariff.id,
-                category=customer.category, cycle=reading.cycle, period_start=period_start,
+                category=category, cycle=reading.cycle, period_start=period_start,
                 period_end=reading.read_on, volume_m3=volume, amount=rules.total(lines), issued_on=issued_on,
                 due_on=rules.due_date(issued_on, current_app.config.get("READINGS_BILL_DUE_DAYS", rules.DUE_DAYS)),
                 paid_amount=Decimal("0.00"), fee_accrued=Decimal("0.00"), fee_paid=Decimal("0.00"), status="open",

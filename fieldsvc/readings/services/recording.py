@@ -99,6 +99,8 @@ def record_on_meter(actor, meter: Meter, data: dict, photo: bytes | None = None,
     """`record_reading` without the permission check, for callers whose authority is checked (the chief's
     meter change, a completed work order): the same rules, the same one-per-cycle conflict."""
     kind = data.get("kind") or rules.Kind.actual
+    if account_closed(meter):
+        raise Invalid({"meter_id": [_("This customer's account is closed: its meter is not read any more.")]})
     read_at = data.get("read_at") or clock.now()
     if read_at > clock.now() + FUTURE_SLACK:
         raise Invalid({"read_at": [_("The reading time is in the future.")]})
@@ -120,6 +122,24 @@ def record_on_meter(actor, meter: Meter, data: dict, photo: bytes | None = None,
 def supply_shut_off(meter: Meter) -> bool:
     """A customer whose gas is shut off is expected to read zero."""
     return meter.customer is not None and meter.customer.gas_off
+
+
+def account_closed(meter: Meter) -> bool:
+    """A closed account (销户) is never read again: its final reading was the last."""
+    return meter.customer is not None and meter.customer.status == "closed"
+
+
+def record_final(actor, meter: Meter, value: Decimal, *, confirm: bool = False, reason: str | None = None,
+                 field: str = "final_reading") -> Reading:
+    """The final reading of an account being closed (销户), checked by the rules like any reading and billed
+    (a final reading has its own bill). No permission check: the caller (customers' approval of a closing
+    request) has checked its own authority in this transaction. Errors name `field`."""
+    if meter.customer_id is None:
+        raise Conflict(_("This meter is not installed at a customer."))
+    data = {"value": value, "read_at": clock.now(), "kind": rules.Kind.final, "source": "office",
+            "confirm": confirm, "reason": reason}
+    with fields_named({"value": field, "read_at": field, "reason": field, "meter_id": field}):
+        return record_on_meter(actor, meter, data)
 
 
 def reading_in_cycle(meter_id: int, cycle: str) -> Reading | None:

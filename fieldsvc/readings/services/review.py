@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from fieldsvc import audit
+from fieldsvc import audit, home
 from fieldsvc.customers.models import Meter
 from fieldsvc.errors import Conflict, NotFound
 from fieldsvc.extensions import db
@@ -149,9 +149,13 @@ def skip_visible(actor, skip_id: int) -> bool:
 
 
 
-def counts(actor) -> dict:
-    """For the station chief's home page: readings awaiting review and skips to deal with."""
+def count_queries(actor) -> dict:
+    """For the station chief's home page, asked with every card's figures: readings awaiting review and
+    skips to deal with."""
     require(actor, P.readings_review)
-    pending = db.session.execute(select(func.count(Reading.id)).where(Reading.status == "pending")).scalar_one()
-    skips = db.session.execute(select(func.count(Skip.id)).where(Skip.status == "open")).scalar_one()
-    return {"pending": pending, "open_skips": skips}
+    return {"pending": select(func.count(Reading.id)).where(Reading.status == "pending"),
+            "open_skips": select(func.count(Skip.id)).where(Skip.status == "open")}
+
+
+def counts(actor) -> dict:
+    return home.figures_of(count_queries(actor))

@@ -254,13 +254,18 @@ def _cycle_results(route_id: int, cycle: str):
     return readings, skips
 
 
+def _not_closed():
+    """A closed account (销户) is off the round: its stop stays on the route but is not walked or counted."""
+    return (Customer.id.is_(None)) | (Customer.status != "closed")
+
+
 def route_sheet(actor, route: Route, cycle: str | None = None, with_arrears: bool = True) -> Sheet:
     """Every stop of the route in walking order with its state in the cycle (default: this month)."""
     from fieldsvc.readings.services import arrears
     cycle = cycle or current_cycle()
     stmt = (select(RouteStop.id, RouteStop.seq, Meter, Customer)
             .join(Meter, Meter.id == RouteStop.meter_id).outerjoin(Customer, Customer.id == Meter.customer_id)
-            .where(RouteStop.route_id == route.id).order_by(RouteStop.seq))
+            .where(RouteStop.route_id == route.id, _not_closed()).order_by(RouteStop.seq))
     rows = [StopRow(stop_id, seq, meter, customer) for stop_id, seq, meter, customer in db.session.execute(stmt)]
     readings, skips = _cycle_results(route.id, cycle)
     customers_on_route = (select(Meter.customer_id).join(RouteStop, RouteStop.meter_id == Meter.id)
@@ -280,7 +285,10 @@ def progress(actor, cycle: str | None = None, routes: list[Route] | None = None)
     cycle = cycle or current_cycle()
     routes = routes if routes is not None else list_routes(actor)
     ids = [r.id for r in routes]
-    stops = db.session.execute(select(RouteStop.route_id, RouteStop.meter_id).where(RouteStop.route_id.in_(ids))).all()
+    stops = db.session.execute(select(RouteStop.route_id, RouteStop.meter_id)
+                               .join(Meter, Meter.id == RouteStop.meter_id)
+                               .outerjoin(Customer, Customer.id == Meter.customer_id)
+                               .where(RouteStop.route_id.in_(ids), _not_closed())).all()
     done: dict[int, str] = {}
     on_routes = select(RouteStop.meter_id).where(RouteStop.route_id.in_(ids))
     stmt = (select(Reading.meter_id, Reading.kind).where(Reading.meter_id.in_(on_routes), Reading.cycle == cycle,
