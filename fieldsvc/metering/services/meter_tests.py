@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from fieldsvc import audit, clock
 from fieldsvc.auth.services import has_valid_licence
@@ -156,5 +157,7 @@ def list_tests(actor, q: str | None = None, state: str | None = None, page: int 
     elif state == "issued":
         stmt = stmt.where(MeterTest.id.in_(issued))
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    # What a list row shows, in the same statement (each is at most one row: no duplicates under LIMIT).
+    stmt = stmt.options(joinedload(MeterTest.meter), joinedload(MeterTest.tester), joinedload(MeterTest.document))
     rows = db.session.execute(stmt.order_by(MeterTest.id.desc()).limit(per_page).offset((page - 1) * per_page))
     return list(rows.scalars()), total
