@@ -87,16 +87,28 @@ def _drop_alembic_version():
 def _empty_all_tables():
     """DELETE, children first, then (PostgreSQL) every id sequence back to 1, as SQLite's rowids are.
     TRUNCATE of a hundred tables costs 0.3–3 s a test on PostgreSQL (it swaps the files of every table);
-    deleting the few rows a test wrote costs milliseconds."""
+    deleting the few rows a test wrote costs milliseconds. The foreign-key triggers are switched off for the
+    DELETE (every table is emptied anyway): with them, a test that made 30,000 orders took 90 s to clean."""
     _db.session.remove()
     with _db.engine.begin() as conn:
+        postgresql = conn.dialect.name == "postgresql"
+        if postgresql and _superuser(conn):
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        elif postgresql:  # without the right to switch triggers off, TRUNCATE is the fast way
+            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
         for table in reversed(_db.metadata.sorted_tables):
             conn.execute(table.delete())
-        if conn.dialect.name == "postgresql":
+        if postgresql:
             # Asked each time: a migration test may have dropped and rebuilt the schema.
             conn.execute(text("SELECT setval(quote_ident(sequence_schema) || '.' || quote_ident(sequence_name), "
                               "1, false) FROM information_schema.sequences "
                               "WHERE sequence_schema = current_schema()"))
+
+
+def _superuser(conn) -> bool:
+    return bool(conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar())
 
 
 @pytest.fixture(autouse=True)
