@@ -36,7 +36,8 @@ def test_the_whole_loop_is_timed_and_audited(make_complaint, staff, db):
     actions = [e.action for e in access.history(staff["director"], c)]
     assert actions == ["receive", "contact", "investigate", "propose", "approve", "resolve", "confirm", "followup"]
     audited = db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "complaint",
-                                                                 AuditEntry.entity_id == c.id)).all()
+                                                                 AuditEntry.entity_id == c.id)
+                                 .order_by(AuditEntry.id)).all()
     assert audited == [f"complaint.{a}" for a in actions]
 
 
