@@ -31,15 +31,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def database_url(db: str, size: str, out: Path) -> str:
+def database_url(db: str, size: str, out: Path, reuse: bool = False) -> str:
+    """A fresh, empty database for `size`; with `reuse`, the one a previous run seeded (None if there is none)."""
     if db == "sqlite":
         path = out / f"{size}.db"
+        if reuse:
+            return f"sqlite:///{path}" if path.exists() else None
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     import psycopg
     name = f"bench_{size}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        if reuse:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            return f"postgresql://postgres@127.0.0.1:5432/{name}" if found else None
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
     return f"postgresql://postgres@127.0.0.1:5432/{name}"
@@ -56,6 +62,19 @@ def flask(env: dict, *args: str) -> float:
     t0 = time.perf_counter()
     subprocess.run([str(VENV_BIN / "flask"), *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t0
+
+
+def seeded(db: str, size: str, out: Path, reuse: bool) -> tuple[str, dict, float | None]:
+    """(url, env, seconds spent seeding or None when a previous run's database was reused)."""
+    url = database_url(db, size, out, reuse=True) if reuse else None
+    if url:
+        env = env_for(url, out)
+        flask(env, "db", "upgrade")  # a reused database still runs today's schema
+        return url, env, None
+    url = database_url(db, size, out)
+    env = env_for(url, out)
+    flask(env, "db", "upgrade")
+    return url, env, flask(env, "seed-demo", "--size", size)
 
 
 def resolve(url: str) -> dict:
@@ -140,22 +159,18 @@ def main() -> int:
     parser.add_argument("--size", choices=["small", "city"], default="city")
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the databases a previous run seeded (same code, same dataset) instead of "
+                             "seeding again; seeds when there is none")
     args = parser.parse_args()
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
 
-    small_url = database_url(args.db, "small", out)
-    small_env = env_for(small_url, out)
-    flask(small_env, "db", "upgrade")
-    seed_small = flask(small_env, "seed-demo", "--size", "small")
+    small_url, small_env, seed_small = seeded(args.db, "small", out, args.reuse)
     small_counts = query_counts(small_url, resolve(small_url))
 
-    url = database_url(args.db, args.size, out) if args.size != "small" else small_url
-    env = env_for(url, out)
-    seed_city = seed_small
-    if args.size != "small":
-        flask(env, "db", "upgrade")
-        seed_city = flask(env, "seed-demo", "--size", args.size)
+    url, env, seed_city = (small_url, small_env, seed_small) if args.size == "small" else \
+        seeded(args.db, args.size, out, args.reuse)
     ids = resolve(url)
     city_counts = query_counts(url, ids)
 
@@ -190,7 +205,9 @@ def main() -> int:
         lines.append(f"| {r.name} | {before:.2f} | {r.throughput:.0f} | {100 * r.throughput / baseline:.0f} % | "
                      f"{r.p50:.1f} | {r.pct(0.95):.1f} | {r.errors} | {small_counts[r.name]} | "
                      f"{city_counts[r.name]} | {r.bytes_raw} | {r.bytes_gzip} |")
-    lines += ["", f"Seeding: small {seed_small:.1f} s, {args.size} {seed_city:.1f} s. "
+    seeding = "reused a previous run's databases" if seed_city is None else \
+        f"small {seed_small or 0:.1f} s, {args.size} {seed_city:.1f} s"
+    lines += ["", f"Seeding: {seeding}. "
               f"Worker RSS after the run: {', '.join(f'{m:.0f} MB' for m in rss)}."]
     text = "\n".join(lines)
     print(text)

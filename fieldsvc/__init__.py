@@ -56,7 +56,7 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     db.init_app(app)
     with app.app_context():
-        db_module.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        db_module.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["DB_PING_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -23,6 +23,8 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"  # one process only: production sets redis:// (docs/DEPLOY.md)
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: each worker counts alone instead of every login failing
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    # PostgreSQL: a pooled connection idle this long (seconds) is checked before use (fieldsvc/db.py)
+    DB_PING_IDLE_SECONDS = 10
     QUALIFICATION_WARN_DAYS = 60
     # The 24-hour repair (抢修) hotline printed on the customer's documents (hazard notice). Set it to the
     # company's own number (FIELDSVC_REPAIR_HOTLINE); 96777 is the number many city gas companies use.
@@ -119,4 +121,4 @@ def _derive(cfg) -> None:
         cfg["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(
             "connect_args", {"timeout": cfg["SQLITE_BUSY_TIMEOUT_MS"] / 1000, "check_same_thread": False})
     else:
-        cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})  # no pool_pre_ping: DB_PING_IDLE_SECONDS instead

@@ -95,6 +95,23 @@ def _translations():
     return cached[1]
 
 
+def word(lazy) -> str:
+    """str(lazy) for a long-lived lazy string (a label, a menu entry), translated once per request and language:
+    a board of 25 orders shows a few hundred labels, and each str() of a lazy string costs Flask-Babel's whole
+    catalogue lookup again."""
+    if not has_request_context():
+        return str(lazy)
+    locale = get_locale()
+    memo = g.get("_i18n_words")
+    if memo is None or memo[0] is not locale:
+        memo = g._i18n_words = (locale, {})
+    words = memo[1]
+    found = words.get(id(lazy))  # keyed by identity (str() is what costs); the entry keeps the object alive
+    if found is None:
+        found = words[id(lazy)] = (lazy, str(lazy))
+    return found[1]
+
+
 def current_locale() -> str:
     """zh_CN or en, as configured: Babel says zh_Hans_CN for Chinese, which no page should show."""
     locale = get_locale()

@@ -1,7 +1,7 @@
 """Words shown for code values (GLOSSARY.md), in the user's language. Templates: {{ value|label('gas') }}."""
 from flask_babel import lazy_gettext as _l
 
-from fieldsvc import registry
+from fieldsvc import i18n, registry
 
 LABELS = {
     "category": {"residential": _l("Residential"), "commercial": _l("Commercial"),
@@ -44,7 +44,8 @@ def _groups() -> dict:
 def label(value, group: str) -> str:
     if value is None:
         return ""
-    return str(_groups().get(group, {}).get(str(value), value))
+    word = _groups().get(group, {}).get(str(value))
+    return str(value) if word is None else i18n.word(word)
 
 
 def options(group: str) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ def init_app(app) -> None:
     from fieldsvc.cardsales import labels, models  # noqa: F401
     from fieldsvc.cardsales.api import blp
     from fieldsvc.cardsales.cli import cardsales_cli
-    from fieldsvc.cardsales.timeline import customer_events
+    from fieldsvc.cardsales.timeline import SOURCES as timeline_sources
     from fieldsvc.cardsales.views import bp
     from fieldsvc.customers.services import add_timeline_source
     from fieldsvc.permissions import P
@@ -16,7 +16,8 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     api.register(app, blp)
     app.cli.add_command(cardsales_cli)
-    add_timeline_source(app, customer_events)
+    for source in timeline_sources:
+        add_timeline_source(app, source)
     from fieldsvc import home
     from fieldsvc.cardsales.services import days
     home.add(app, home.HomeCard("cardsales.today", "cardsales/_home_today.html", days.today_summary, P.card_sell,

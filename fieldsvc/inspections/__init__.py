@@ -8,7 +8,7 @@ def init_app(app) -> None:
     from fieldsvc.inspections import labels, models, rules  # noqa: F401
     from fieldsvc.inspections.api import blp
     from fieldsvc.inspections.cli import inspections_cli
-    from fieldsvc.inspections.services import archive, common
+    from fieldsvc.inspections.services import common, timeline
     from fieldsvc.inspections.views import bp
     from fieldsvc.permissions import P
 
@@ -19,7 +19,7 @@ def init_app(app) -> None:
     app.cli.add_command(inspections_cli)
     uploads.register_visibility(app, "inspection", common.inspection_visible)
     uploads.register_visibility(app, "hazard", common.hazard_visible)
-    archive.register(app)
+    timeline.register(app)
     from fieldsvc import home as home_cards
     from fieldsvc.inspections.services import home
     home_cards.add(app, home_cards.HomeCard("inspections.figures", "inspections/_home_figures.html",

@@ -251,10 +251,11 @@ def test_the_api_reply_and_handover(staff, db, make_complaint, api):
 
 
 def test_reply_and_handover_reach_the_customers_timeline(staff, db, make_complaint, customers, app):
-    from fieldsvc.complaints.timeline import complaint_events
+    from fieldsvc.customers.services import timeline
     complaint = make_complaint(receiver="station_chief")
     first_contact.reply(staff["station_chief"], complaint.id, REPLY)
     first_contact.handover(staff["station_chief"], complaint.id, staff["station_chief2"].id, "交接")
     db.session.commit()
-    kinds = [e.kind for e in complaint_events(customers[0])]
+    with app.test_request_context():
+        kinds = [e.kind for e in timeline(staff["station_chief"], customers[0])]
     assert "complaint.reply" in kinds and "complaint.handover" in kinds

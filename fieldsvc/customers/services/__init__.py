@@ -37,6 +37,7 @@ from fieldsvc.customers.services.supply import (  # noqa: F401
 )
 from fieldsvc.customers.services.timeline import (  # noqa: F401
     TimelineEvent,
+    TimelineSource,
     add_timeline_source,
     timeline,
 )

@@ -119,11 +119,18 @@ def _positions(user_ids: list[int], customer_ids: list[int]):
     return moves, doors
 
 
-def rank(found: Pool, order_type: str, site: rules.Site) -> list[Ranked]:
-    """The pool ranked for one job, with each person's reasons in the user's language."""
+def rank(found: Pool, order_type: str, site: rules.Site, said: dict | None = None) -> list[Ranked]:
+    """The pool ranked for one job, with each person's reasons in the user's language. `said`: reasons already
+    worded for another row of the board (the same few phrases recur for every row and person)."""
     warn_until = found.today.toordinal() + current_app.config["QUALIFICATION_WARN_DAYS"]
-    return [Ranked(found.users[s.user_id], s, reasons(s, warn_until))
-            for s in rules.suggest(order_type, site, found.candidates, found.today)]
+    said = {} if said is None else said
+    ranked = []
+    for s in rules.suggest(order_type, site, found.candidates, found.today):
+        key = (s.open_jobs, s.nearness, s.km, s.on_duty, s.licence_until, warn_until)
+        if key not in said:
+            said[key] = reasons(s, warn_until)
+        ranked.append(Ranked(found.users[s.user_id], s, said[key]))
+    return ranked
 
 
 def reasons(s: rules.Suggestion, warn_until: int) -> list[str]:
@@ -176,4 +183,5 @@ def for_rows(actor, rows: list[WorkOrder], staff: list[User], open_jobs: dict[in
     if not rows:
         return {}
     found = pool(actor, [o.customer_id for o in rows], staff, open_jobs)
-    return {o.id: rank(found, o.type, found.site(o.customer_id, o.district_id)) for o in rows}
+    said: dict = {}
+    return {o.id: rank(found, o.type, found.site(o.customer_id, o.district_id), said) for o in rows}

@@ -11,7 +11,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldsvc.customers import rules as customer_rules
 from fieldsvc.customers.models import Customer
-from fieldsvc.customers.services import TimelineEvent, add_timeline_source
 from fieldsvc.dispatch.models import WorkOrder
 from fieldsvc.extensions import db
 from fieldsvc.inspections import rules
@@ -40,7 +39,7 @@ def _sort_key(at) -> datetime:
     return datetime(at.year, at.month, at.day, 23, 59)
 
 
-def _locale() -> str:
+def locale() -> str:
     return str(get_locale() or "zh_CN")
 
 
@@ -52,7 +51,7 @@ def _inspections(customer: Customer) -> list[Inspection]:
         .order_by(Inspection.visited_at)).scalars())
 
 
-def _pressure_text(gas: str, static_pa, working_pa) -> tuple[str, str]:
+def pressure_text(gas: str, static_pa, working_pa) -> tuple[str, str]:
     result = common.evaluate(gas, static_pa, working_pa)
     parts = [_("working %(pa)s Pa", pa=working_pa)]
     if static_pa is not None:
@@ -63,31 +62,50 @@ def _pressure_text(gas: str, static_pa, working_pa) -> tuple[str, str]:
     return " · ".join(parts), "bad" if rules.pressure_anomaly(result) else "ok"
 
 
+def inspection_text(outcome: str, scope: str, inspector: str, found: list[str], has_grade_a: bool,
+                    refused_by: str | None, card_left: bool, door_gap_check: str | None) -> tuple[str, str, str]:
+    """(title, detail, tone) of one visit; `found` the hazards as "item (grade)", in checklist order."""
+    if outcome == rules.Outcome.completed:
+        detail = _("%(n)d hazards: %(list)s", n=len(found), list=", ".join(found)) if found else _("No hazard found")
+        tone = "bad" if has_grade_a else "warn" if found else "ok"
+    elif outcome == rules.Outcome.refused:
+        detail, tone = _("Refused by %(who)s", who=refused_by or "?"), "warn"
+    else:
+        detail = _("Card left") if card_left else ""
+        if door_gap_check:
+            detail = " · ".join(x for x in (detail, label(door_gap_check, "door_gap")) if x)
+        tone = "warn"
+    what = label(scope, "inspection_scope") if scope != rules.Scope.household else label(outcome, "inspection_outcome")
+    return f"{what} · {inspector}", detail, tone
+
+
 def _inspection_entries(customer: Customer, inspections: list[Inspection]) -> list[Entry]:
     out = []
     for i in inspections:
         url = url_for("inspections.show", inspection_id=i.id)
         found = [r for r in i.results if not r.ok]
-        if i.outcome == rules.Outcome.completed:
-            detail = (_("%(n)d hazards: %(list)s", n=len(found),
-                        list=", ".join(f"{r.item.label(_locale())} ({r.grade})" for r in found))
-                      if found else _("No hazard found"))
-            tone = "bad" if any(r.grade == "A" for r in found) else "warn" if found else "ok"
-        elif i.outcome == rules.Outcome.refused:
-            detail, tone = _("Refused by %(who)s", who=i.refused_by or "?"), "warn"
-        else:
-            detail = _("Card left") if i.card_left else ""
-            if i.door_gap_check:
-                detail = " · ".join(x for x in (detail, label(i.door_gap_check, "door_gap")) if x)
-            tone = "warn"
-        what = (label(i.scope, "inspection_scope") if i.scope != rules.Scope.household
-                else label(i.outcome, "inspection_outcome"))
-        title = f"{what} · {i.inspector.name}"
+        title, detail, tone = inspection_text(i.outcome, i.scope, i.inspector.name,
+                                              [f"{r.item.label(locale())} ({r.grade})" for r in found],
+                                              any(r.grade == "A" for r in found), i.refused_by, i.card_left,
+                                              i.door_gap_check)
         out.append(Entry(i.visited_at, "inspection", title, detail, url, tone))
         if i.working_pa is not None:
-            text, tone = _pressure_text(i.gas, i.static_pa, i.working_pa)
+            text, tone = pressure_text(i.gas, i.static_pa, i.working_pa)
             out.append(Entry(i.visited_at, "pressure", _("Stove-front pressure"), text, url, tone))
     return out
+
+
+def hazard_kind(action: str) -> str:
+    return "rectification" if action in ("order", "evidence", "recheck_pass", "recheck_fail") else "hazard"
+
+
+def hazard_detail(what: str, action: str, to_status: str, work_order_id: int | None, note: str | None,
+                  actor: str | None) -> str:
+    """One step of a hazard's life: the item (grade), the new status, the job, the photo or note, who."""
+    return " · ".join(x for x in (what, label(to_status, "hazard_status"),
+                                  f"#{work_order_id}" if work_order_id and action == "order" else "",
+                                  label(note, "photo_stage") if action == "evidence" else note or "",
+                                  actor or "") if x)
 
 
 def _hazard_entries(customer: Customer) -> list[Entry]:
@@ -98,14 +116,10 @@ def _hazard_entries(customer: Customer) -> list[Entry]:
         .order_by(HazardEvent.id)).all()
     out = []
     for e, h in rows:
-        what = f"{h.result.item.label(_locale())} ({h.grade})"
-        kind = "rectification" if e.action in ("order", "evidence", "recheck_pass", "recheck_fail") else "hazard"
-        detail = " · ".join(x for x in (what, label(e.to_status, "hazard_status"),
-                                        f"#{e.work_order_id}" if e.work_order_id and e.action == "order" else "",
-                                        label(e.note, "photo_stage") if e.action == "evidence" else e.note or "",
-                                        e.actor.name if e.actor else "") if x)
+        detail = hazard_detail(f"{h.result.item.label(locale())} ({h.grade})", e.action, e.to_status,
+                               e.work_order_id, e.note, e.actor.name if e.actor else None)
         tone = "ok" if e.to_status in ("closed", "advised") else "bad" if e.action == "escalate" else "warn"
-        out.append(Entry(e.at, kind, label(e.action, "hazard_action"), detail,
+        out.append(Entry(e.at, hazard_kind(e.action), label(e.action, "hazard_action"), detail,
                          url_for("inspections.hazard", hazard_id=h.id), tone, e.action))
     return out
 
@@ -120,7 +134,7 @@ def _sampled_pressures(customer: Customer) -> list[Entry]:
         results = o.completion.results if o.completion else {}
         if results.get("working_pa") is None:
             continue
-        text, tone = _pressure_text(customer.gas, results.get("static_pa"), results["working_pa"])
+        text, tone = pressure_text(customer.gas, results.get("static_pa"), results["working_pa"])
         out.append(Entry(o.completed_at or o.created_at, "pressure", _("Pressure check #%(id)d", id=o.id), text,
                          url_for("dispatch.order", order_id=o.id), tone))
     return out
@@ -163,19 +177,3 @@ def open_hazards(customer: Customer) -> list[Hazard]:
         select(Hazard).where(Hazard.customer_id == customer.id, Hazard.status.not_in(list(rules.TERMINAL)))
         .options(joinedload(Hazard.result).joinedload(InspectionResult.item), joinedload(Hazard.work_order))
         .order_by(Hazard.deadline)).scalars())
-
-
-# --- the customer page's timeline -------------------------------------------------------------------
-
-def timeline_events(customer: Customer) -> list[TimelineEvent]:
-    """Inspections, pressure readings and hazard milestones (the orders are dispatch's own lines)."""
-    inspections = _inspections(customer)
-    events = [TimelineEvent(e.at, f"inspection.{e.kind}", e.title, e.detail, e.url)
-              for e in _inspection_entries(customer, inspections)]
-    events += [TimelineEvent(e.at, f"inspection.{e.kind}", e.title, e.detail, e.url)
-               for e in _hazard_entries(customer) if e.action != "status"]
-    return events
-
-
-def register(app) -> None:
-    add_timeline_source(app, timeline_events)
