@@ -9,7 +9,20 @@ Each function costs a fixed number of queries, whatever the volume of records.
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal, not_, or_, select, true, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    true,
+    union_all,
+)
 
 from fieldsvc import clock
 from fieldsvc.auth.models import Qualification, User
@@ -47,23 +60,56 @@ def as_of(end: date) -> date:
     return min(end, clock.today())
 
 
+def one_row(selects: list) -> tuple:
+    """The values of one-row SELECTs (aggregates without GROUP BY), all in one statement: each becomes a
+    derived table and they are cross-joined (one row × one row …), so every aggregate is still computed
+    once, by its own plan, and the page pays one round trip instead of one per figure."""
+    if len(selects) == 1:
+        return tuple(db.session.execute(selects[0]).one())
+    tables = [s.subquery() for s in selects]
+    joined = tables[0]
+    for t in tables[1:]:
+        joined = joined.join(t, true())
+    return tuple(db.session.execute(select(*[c for t in tables for c in t.c]).select_from(joined)).one())
+
+
 # --- work orders --------------------------------------------------------------------------------
+
+def order_groups(start: date, end: date, district_id: int | None):
+    """The period's work orders grouped by district, type and status: how many, how many reached their
+    milestone (`milestone_column`) and how many of those on time (≤ due_at). `orders`, `compliance` and
+    `districts_comparison` are all sums of these rows, so a page that shows the three pays one GROUP BY.
+    → SELECT (district_id, type, status, n, reached, on_time)"""
+    at = milestone_column()
+    stmt = (select(WorkOrder.district_id, WorkOrder.type, WorkOrder.status, func.count(), func.count(at),
+                   func.count(case((at <= WorkOrder.due_at, 1))))
+            .where(_between(WorkOrder.created_at, start, end))
+            .group_by(WorkOrder.district_id, WorkOrder.type, WorkOrder.status))
+    if district_id is not None:
+        stmt = stmt.where(WorkOrder.district_id == district_id)
+    return stmt
+
+
+def _by_type_and_status(groups) -> list:
+    return sorted(groups, key=lambda g: (g[1], g[2]))  # the order the former GROUP BY (type, status) gave
+
+
+def orders_of(groups) -> dict:
+    """`orders` from `order_groups` rows."""
+    by_type: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    for _district, type_, status, n, _reached, _on_time in _by_type_and_status(groups):
+        by_type[type_] = by_type.get(type_, 0) + n
+        by_status[status] = by_status.get(status, 0) + n
+    return {"total": sum(by_type.values()), "by_type": by_type, "by_status": by_status}
+
 
 def orders(start: date, end: date, district_id: int | None) -> dict:
     """Work orders created in the period, counted by type and by status (one GROUP BY).
 
     → {"total": n, "by_type": {type: n}, "by_status": {status: n}}
     """
-    stmt = (select(WorkOrder.type, WorkOrder.status, func.count())
-            .where(_between(WorkOrder.created_at, start, end)).group_by(WorkOrder.type, WorkOrder.status))
-    if district_id is not None:
-        stmt = stmt.where(WorkOrder.district_id == district_id)
-    by_type: dict[str, int] = {}
-    by_status: dict[str, int] = {}
-    for type_, status, n in db.session.execute(stmt).all():
-        by_type[type_] = by_type.get(type_, 0) + n
-        by_status[status] = by_status.get(status, 0) + n
-    return {"total": sum(by_type.values()), "by_type": by_type, "by_status": by_status}
+    return orders_of(db.session.execute(order_groups(start, end, district_id)).all())
 
 
 def milestone_column():
@@ -82,16 +128,19 @@ def compliance(start: date, end: date, district_id: int | None) -> dict:
     milestone are not counted. rate = on_time / reached.
     → {"by_type": {type: {"reached", "on_time", "rate"}}, "reached", "on_time", "rate"}
     """
-    at = milestone_column()
-    stmt = (select(WorkOrder.type, func.count(at), func.count(case((at <= WorkOrder.due_at, 1))))
-            .where(_between(WorkOrder.created_at, start, end), WorkOrder.status != "cancelled")
-            .group_by(WorkOrder.type))
-    if district_id is not None:
-        stmt = stmt.where(WorkOrder.district_id == district_id)
-    by_type = {}
-    for type_, reached, on_time in db.session.execute(stmt).all():
-        if reached:
-            by_type[type_] = {"reached": reached, "on_time": on_time, "rate": rate(on_time, reached)}
+    return compliance_of(db.session.execute(order_groups(start, end, district_id)).all())
+
+
+def compliance_of(groups) -> dict:
+    """`compliance` from `order_groups` rows."""
+    per_type: dict[str, list[int]] = {}
+    for _district, type_, status, _n, reached, on_time in _by_type_and_status(groups):
+        if status != "cancelled":
+            counts = per_type.setdefault(type_, [0, 0])
+            counts[0] += reached
+            counts[1] += on_time
+    by_type = {t: {"reached": reached, "on_time": on_time, "rate": rate(on_time, reached)}
+               for t, (reached, on_time) in per_type.items() if reached}
     reached = sum(v["reached"] for v in by_type.values())
     on_time = sum(v["on_time"] for v in by_type.values())
     return {"by_type": by_type, "reached": reached, "on_time": on_time, "rate": rate(on_time, reached)}
@@ -112,12 +161,22 @@ def emergency_arrival(start: date, end: date, district_id: int | None) -> dict:
     nearest-rank 90th percentile, each to one decimal. One SELECT of the two timestamps; the list of
     emergencies in a period is small.
     """
+    return emergency_of(db.session.execute(emergency_rows(start, end, district_id)).all())
+
+
+def emergency_rows(start: date, end: date, district_id: int | None):
+    """The emergency orders created in the period that have arrived → SELECT (created_at, on_site_at)."""
     stmt = (select(WorkOrder.created_at, WorkOrder.on_site_at)
             .where(WorkOrder.type == dispatch_rules.OrderType.emergency, WorkOrder.on_site_at.is_not(None),
                    _between(WorkOrder.created_at, start, end)))
     if district_id is not None:
         stmt = stmt.where(WorkOrder.district_id == district_id)
-    minutes = sorted((arrived - called).total_seconds() / 60 for called, arrived in db.session.execute(stmt).all())
+    return stmt
+
+
+def emergency_of(pairs) -> dict:
+    """`emergency_arrival` from (created_at, on_site_at) pairs."""
+    minutes = sorted((arrived - called).total_seconds() / 60 for called, arrived in pairs)
     n = len(minutes)
     median = None
     if n:
@@ -168,11 +227,16 @@ def _on_route(route_id_column, district_id: int | None):
     return route_id_column.in_(select(Route.id).where(Route.district_id == district_id).scalar_subquery())
 
 
-def _reading_counts(periods: list[tuple[date, date]], district_id: int | None) -> list[dict]:
-    """抄表率 (definition above) of periods in date order (not overlapping), in two queries whatever their
-    number: today's stops in service at each period's end (one row of counts), and one GROUP BY over the
-    periods' readings and skips (per period and meter: recorded on a route? read?) joined to today's stops.
-    planned = today's stops in service + meters with route work that are not among them."""
+def planned_today(periods: list[tuple[date, date]], district_id: int | None):
+    """Today's stops in service at each period's end: a one-row SELECT (one count per period)."""
+    today = _today_stops(district_id).subquery()
+    return select(*[func.count(case((_in_service(today.c.meter_id, end), 1))) for _start, end in periods]
+                  ).select_from(today)
+
+
+def route_work(periods: list[tuple[date, date]], district_id: int | None):
+    """One GROUP BY over the periods' readings and skips (per period and meter: recorded on a route? read?)
+    joined to today's stops → SELECT (period, meters with route work not among today's stops, read)."""
     ends = [end for _start, end in periods]
     first, last = periods[0][0], ends[-1]
 
@@ -182,8 +246,6 @@ def _reading_counts(periods: list[tuple[date, date]], district_id: int | None) -
         return case(*[(and_(moment_column >= moment(s), moment_column < moment(e + timedelta(days=1))), i)
                       for i, (s, e) in enumerate(periods)])
     today = _today_stops(district_id).subquery()
-    in_service = db.session.execute(select(*[func.count(case((_in_service(today.c.meter_id, end), 1)))
-                                             for end in ends]).select_from(today)).one()
     on_route = case((_on_route(Reading.route_id, district_id), 1), else_=0)
     taken = case((and_(Reading.kind.in_(TAKEN_KINDS), Reading.status != "sent_back"), 1), else_=0)
     readings = (select(period_of(day_column=Reading.read_on).label("period"),
@@ -206,19 +268,31 @@ def _reading_counts(periods: list[tuple[date, date]], district_id: int | None) -
     counted_today = and_(today.c.meter_id.is_not(None),
                          or_(*[and_(per_meter.c.period == i, _in_service(per_meter.c.meter_id, end))
                                for i, end in enumerate(ends)]))
-    stmt = (select(per_meter.c.period,
+    return (select(per_meter.c.period,
                    func.count(case((and_(per_meter.c.on_route == 1, not_(counted_today)), 1))),
                    func.count(case((and_(per_meter.c.taken == 1, or_(per_meter.c.on_route == 1, counted_today)), 1))))
             .select_from(per_meter).outerjoin(today, today.c.meter_id == per_meter.c.meter_id)
             .group_by(per_meter.c.period))
+
+
+def reading_counts_of(in_service, work) -> list[dict]:
+    """抄表率 of each period from `planned_today`'s row and `route_work`'s rows:
+    planned = today's stops in service + meters with route work that are not among them."""
     extra, read = {}, {}
-    for i, more, n in db.session.execute(stmt).all():
+    for i, more, n in work:
         extra[i], read[i] = more, n
     out = []
-    for i, planned_today in enumerate(in_service):
-        stops = planned_today + extra.get(i, 0)
+    for i, on_today_routes in enumerate(in_service):
+        stops = on_today_routes + extra.get(i, 0)
         out.append({"stops": stops, "read": read.get(i, 0), "rate": rate(read.get(i, 0), stops)})
     return out
+
+
+def _reading_counts(periods: list[tuple[date, date]], district_id: int | None) -> list[dict]:
+    """抄表率 (definition above) of periods in date order (not overlapping), in two queries whatever their
+    number: `planned_today` (one row of counts) and `route_work` (one GROUP BY)."""
+    return reading_counts_of(db.session.execute(planned_today(periods, district_id)).one(),
+                             db.session.execute(route_work(periods, district_id)).all())
 
 
 def reading_completion(start: date, end: date, district_id: int | None) -> dict:
@@ -251,12 +325,20 @@ def arrears_recovery(start: date, end: date, district_id: int | None) -> dict:
     """回收率: principal paid over amount billed, for bills due (due_on) in the period. One query.
     → {"bills", "billed", "paid", "rate"} (money as Decimal)
     """
+    return arrears_of(one_row(arrears_rows(start, end, district_id)))
+
+
+def arrears_rows(start: date, end: date, district_id: int | None) -> list:
     stmt = (select(func.count(Bill.id), func.coalesce(func.sum(Bill.amount), 0),
                    func.coalesce(func.sum(Bill.paid_amount), 0))
             .where(Bill.due_on >= start, Bill.due_on <= end))
     if district_id is not None:
         stmt = stmt.join(Customer, Customer.id == Bill.customer_id).where(Customer.district_id == district_id)
-    n, billed, paid = db.session.execute(stmt).one()
+    return [stmt]
+
+
+def arrears_of(row) -> dict:
+    n, billed, paid = row
     billed, paid = Decimal(billed).quantize(Decimal("0.01")), Decimal(paid).quantize(Decimal("0.01"))
     recovery = None if not billed else (paid * 100 / billed).quantize(Decimal("0.1"))
     return {"bills": n, "billed": billed, "paid": paid, "rate": recovery}
@@ -270,6 +352,10 @@ def inspection_coverage(start: date, end: date, district_id: int | None) -> dict
     closed; done = a completed inspection in the customer's cycle; visited = any visit in it.
     coverage = done / customers, entry_rate = done / visited. One query, over the cycle's visits only.
     """
+    return coverage_of(one_row(coverage_rows(start, end, district_id)))
+
+
+def coverage_rows(start: date, end: date, district_id: int | None) -> list:
     bounds = plan.cycle(0, today=end).bounds
     *first, (last_category, last_bounds) = list(bounds.items())
 
@@ -288,7 +374,11 @@ def inspection_coverage(start: date, end: date, district_id: int | None) -> dict
                      Customer.status != "closed", Inspection.scope == inspection_rules.Scope.household))
     if district_id is not None:
         visits = visits.where(Customer.district_id == district_id)
-    total, done_n, visited = (int(v or 0) for v in db.session.execute(visits).one())
+    return [visits]
+
+
+def coverage_of(row) -> dict:
+    total, done_n, visited = (int(v or 0) for v in row)
     return {"customers": total, "done": done_n, "visited": visited,
             "coverage": rate(done_n, total), "entry_rate": rate(done_n, visited)}
 
@@ -298,6 +388,10 @@ def household_hazards(start: date, end: date, district_id: int | None) -> dict:
     done: awaiting re-check or closed); 整改率 = rectified / found; overdue = still open or rectifying
     with a deadline before the judging day (`as_of`). Grade C is advice and is not counted. One query.
     """
+    return hazards_of(one_row(hazards_rows(start, end, district_id)))
+
+
+def hazards_rows(start: date, end: date, district_id: int | None) -> list:
     HS = inspection_rules.HazardStatus
     judged = as_of(end)
     stmt = (select(func.count(Hazard.id),
@@ -307,7 +401,11 @@ def household_hazards(start: date, end: date, district_id: int | None) -> dict:
             .where(Hazard.grade.in_(["A", "B"]), Hazard.found_on >= start, Hazard.found_on <= end))
     if district_id is not None:
         stmt = stmt.join(Customer, Customer.id == Hazard.customer_id).where(Customer.district_id == district_id)
-    found, rectified, overdue = db.session.execute(stmt).one()
+    return [stmt]
+
+
+def hazards_of(row) -> dict:
+    found, rectified, overdue = row
     return {"found": found, "rectified": rectified, "overdue": overdue, "rate": rate(rectified, found)}
 
 
@@ -316,8 +414,12 @@ def household_hazards(start: date, end: date, district_id: int | None) -> dict:
 def metering(start: date, end: date, district_id: int | None) -> dict:
     """Meter tests done (tested_on) in the period and how many failed (failure rate = failed / tests),
     and certificates (检定证书) and failure notices issued (issued_on) in the period. With a district:
-    tests of that district's customers' meters only (a meter in stock belongs to no district). Two queries.
+    tests of that district's customers' meters only (a meter in stock belongs to no district). One query.
     """
+    return metering_of(one_row(metering_rows(start, end, district_id)))
+
+
+def metering_rows(start: date, end: date, district_id: int | None) -> list:
     tests = select(func.count(MeterTest.id), func.count(case((MeterTest.ok.is_(False), 1)))) \
         .where(MeterTest.tested_on >= start, MeterTest.tested_on <= end)
     docs = (select(func.count(case((MeteringDocument.kind == "certificate", 1))),
@@ -327,8 +429,11 @@ def metering(start: date, end: date, district_id: int | None) -> dict:
     if district_id is not None:
         tests = tests.join(Customer, Customer.id == MeterTest.customer_id).where(Customer.district_id == district_id)
         docs = docs.join(Customer, Customer.id == MeterTest.customer_id).where(Customer.district_id == district_id)
-    n, failed = db.session.execute(tests).one()
-    certificates, notices = db.session.execute(docs).one()
+    return [tests, docs]
+
+
+def metering_of(row) -> dict:
+    n, failed, certificates, notices = row
     return {"tests": n, "failed": failed, "failure_rate": rate(failed, n),
             "certificates": certificates, "notices": notices}
 
@@ -347,6 +452,10 @@ def satisfaction(start: date, end: date, district_id: int | None) -> dict:
     in the completion's results) — each on its own and together (top level: every score pooled). Per
     group: count, mean score (two decimals), satisfied (4 or 5) and its share. One query.
     """
+    return satisfaction_of(one_row(satisfaction_rows(start, end, district_id)))
+
+
+def satisfaction_rows(start: date, end: date, district_id: int | None) -> list:
     complaint = Complaint.satisfaction
     complaints = (select(func.count(complaint).label("n"), func.sum(complaint).label("total"),
                          func.count(case((complaint >= 4, 1))).label("satisfied"))
@@ -363,9 +472,10 @@ def satisfaction(start: date, end: date, district_id: int | None) -> dict:
     if district_id is not None:
         complaints = complaints.where(Complaint.district_id == district_id)
         visits = visits.where(WorkOrder.district_id == district_id)
-    c, v = complaints.subquery(), visits.subquery()
-    row = db.session.execute(select(c.c.n, c.c.total, c.c.satisfied, v.c.n, v.c.total, v.c.satisfied)
-                             .select_from(c.join(v, true()))).one()
+    return [complaints, visits]
+
+
+def satisfaction_of(row) -> dict:
     by_source = {"complaints": [int(x or 0) for x in row[:3]], "visits": [int(x or 0) for x in row[3:]]}
     pooled = [a + b for a, b in zip(by_source["complaints"], by_source["visits"], strict=True)]
     return {**_scores(*pooled), **{k: _scores(*v) for k, v in by_source.items()}}
@@ -378,10 +488,17 @@ def hse(start: date, end: date, district_id: int | None) -> dict:
     district is ignored): significant hazard sources in the active register, and nonconformities open
     now (draft … effectiveness check). One query.
     """
+    return hse_of(one_row(hse_rows(start, end, district_id)))
+
+
+def hse_rows(start: date, end: date, district_id: int | None) -> list:
     significant = select(func.count(HseHazard.id)).where(HseHazard.significant.is_(True),
                                                          HseHazard.status == "active").scalar_subquery()
     open_ncs = select(func.count(Nonconformity.id)).where(Nonconformity.status.in_(NC_OPEN)).scalar_subquery()
-    row = db.session.execute(select(significant, open_ncs)).one()
+    return [select(significant, open_ncs)]
+
+
+def hse_of(row) -> dict:
     return {"significant_hazards": row[0], "open_nonconformities": row[1]}
 
 
@@ -389,6 +506,10 @@ def qualifications(start: date, end: date, district_id: int | None) -> dict:
     """Qualifications of active staff, on the judging day (`as_of`): expired (expires_on before it) and
     expiring (within QUALIFICATION_WARNING_DAYS from it, inclusive). With a district: its staff. One query.
     """
+    return qualifications_of(one_row(qualifications_rows(start, end, district_id)))
+
+
+def qualifications_rows(start: date, end: date, district_id: int | None) -> list:
     judged = as_of(end)
     horizon = judged + timedelta(days=QUALIFICATION_WARNING_DAYS)
     stmt = (select(func.count(case((Qualification.expires_on < judged, 1))),
@@ -396,17 +517,23 @@ def qualifications(start: date, end: date, district_id: int | None) -> dict:
             .join(User, User.id == Qualification.user_id).where(User.active.is_(True)))
     if district_id is not None:
         stmt = stmt.where(User.district_id == district_id)
-    expired, expiring = db.session.execute(stmt).one()
+    return [stmt]
+
+
+def qualifications_of(row) -> dict:
+    expired, expiring = row
     return {"expired": expired, "expiring": expiring, "days": QUALIFICATION_WARNING_DAYS}
 
 
 # --- gas sold and complaint numbers (their own modules, which build on the helpers above) --------------
 
-def gas_sold(start: date, end: date, district_id: int | None) -> dict:
+def gas_sold(start: date, end: date, district_id: int | None, kept: dict | None = None) -> dict:
     """reports.sales.period, with the year to date of the period's end (`ytd`, reports.cache: closed
-    months kept, so the dashboard does not add up two years of bills on every view)."""
+    months kept, so the dashboard does not add up two years of bills on every view; `kept` as there).
+    The period and the year to date's part month are summed in one statement."""
     from fieldsvc.reports import cache, sales
-    return {**sales.period(start, end, district_id), "ytd": cache.sales_year_to_date(end, district_id)}
+    figures, part = sales.period_and_sums(start, end, district_id, cache.ytd_ranges(end))
+    return {**figures, "ytd": cache.sales_year_to_date(end, district_id, kept, part)}
 
 
 def complaint_numbers(start: date, end: date, district_id: int | None) -> dict:
@@ -415,17 +542,10 @@ def complaint_numbers(start: date, end: date, district_id: int | None) -> dict:
     return complaints.numbers(start, end, district_id)
 
 
-FIGURES = {
-    "orders": orders, "compliance": compliance, "emergency": emergency_arrival,
-    "readings": reading_completion, "arrears": arrears_recovery, "inspections": inspection_coverage,
-    "hazards": household_hazards, "metering": metering, "satisfaction": satisfaction, "hse": hse,
-    "qualifications": qualifications, "sales": gas_sold, "complaints": complaint_numbers,
-}
-
-
 def all_figures(start: date, end: date, district_id: int | None) -> dict:
-    """Every figure family of the period (a fixed number of queries)."""
-    return {name: fn(start, end, district_id) for name, fn in FIGURES.items()}
+    """Every figure family of the period, in a fixed number of statements (reports.figures)."""
+    from fieldsvc.reports import figures
+    return figures.period_figures(start, end, district_id)
 
 
 def month_bucket(column, months: list[tuple[int, int]]):
@@ -451,17 +571,57 @@ def orders_by_month(months: list[tuple[int, int]], district_id: int | None) -> d
 
 
 def districts_comparison(start: date, end: date) -> list[dict]:
-    """Per district: orders created in the period and their response-time compliance. One query (the
-    period's orders grouped by district first, by the created_at index, then joined to every district)."""
+    """Per district: orders created in the period and their response-time compliance. One query
+    (`work_order_figures`: `order_groups` of the whole company and every district's name)."""
+    return work_order_figures(start, end, None, compare=True)["districts"]
+
+
+GROUP, EMERGENCY, NAME = "group", "emergency", "district"
+
+
+def work_order_figures(start: date, end: date, district_id: int | None, compare: bool = False) -> dict:
+    """`orders`, `compliance` and `emergency_arrival` of the period and, with `compare` (the whole company),
+    "districts" (`districts_comparison`), from ONE statement: a UNION of `order_groups`, `emergency_rows`
+    and every district's name, each row tagged with its kind, in the shape
+    (district_id, type, status or name, n, reached, on_time, called, arrived, kind).
+    The districts come in name order (the database's collation, as the comparison has always sorted them)."""
     from fieldsvc.customers.models import District
-    at = milestone_column()
-    live = WorkOrder.status != "cancelled"
-    per_district = (select(WorkOrder.district_id.label("district_id"), func.count(WorkOrder.id).label("orders"),
-                           func.count(case((live, at))).label("reached"),
-                           func.count(case((and_(live, at <= WorkOrder.due_at), 1))).label("on_time"))
-                    .where(_between(WorkOrder.created_at, start, end)).group_by(WorkOrder.district_id).subquery())
-    stmt = (select(District.id, District.name, func.coalesce(per_district.c.orders, 0),
-                   func.coalesce(per_district.c.reached, 0), func.coalesce(per_district.c.on_time, 0))
-            .outerjoin(per_district, per_district.c.district_id == District.id).order_by(District.name))
-    return [{"id": i, "name": name, "orders": n, "reached": reached, "on_time": on_time,
-             "rate": rate(on_time, reached)} for i, name, n, reached, on_time in db.session.execute(stmt).all()]
+    no_int, no_text, no_time = literal(None, Integer), literal(None, String), literal(None, UTCDateTime)
+    groups = order_groups(start, end, district_id).add_columns(no_time, no_time, literal(GROUP))
+    arrivals = emergency_rows(start, end, district_id)
+    arrivals = arrivals.with_only_columns(WorkOrder.district_id, WorkOrder.type, WorkOrder.status, no_int, no_int,
+                                          no_int, *arrivals.selected_columns, literal(EMERGENCY))
+    parts = [groups, arrivals]
+    if compare:
+        parts.append(select(District.id, no_text, District.name, no_int, no_int, no_int, no_time, no_time,
+                            literal(NAME)))
+    stmt = union_all(*parts)
+    if compare:
+        stmt = stmt.order_by(literal_column("status"))
+    rows = db.session.execute(stmt).all()
+    kinds: dict[str, list] = {GROUP: [], EMERGENCY: [], NAME: []}
+    for row in rows:
+        kinds[row[-1]].append(row)
+    groups = [r[:6] for r in kinds[GROUP]]
+    out = {"orders": orders_of(groups), "compliance": compliance_of(groups),
+           "emergency": emergency_of([(r[6], r[7]) for r in kinds[EMERGENCY]])}
+    if compare:
+        out["districts"] = comparison_of(groups, [(r[0], r[2]) for r in kinds[NAME]])
+    return out
+
+
+def comparison_of(groups, names: list[tuple[int, str]]) -> list[dict]:
+    """`districts_comparison` from the whole company's `order_groups` rows and the districts in name order."""
+    per: dict[int, list[int]] = {}
+    for district, _type, status, n, reached, on_time in groups:
+        counts = per.setdefault(district, [0, 0, 0])
+        counts[0] += n
+        if status != "cancelled":  # a cancelled order never counts towards compliance
+            counts[1] += reached
+            counts[2] += on_time
+    out = []
+    for i, name in names:
+        n, reached, on_time = per.get(i, (0, 0, 0))
+        out.append({"id": i, "name": name, "orders": n, "reached": reached, "on_time": on_time,
+                    "rate": rate(on_time, reached)})
+    return out

@@ -16,7 +16,7 @@ Every function costs a fixed number of statements (one or two), whatever the vol
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import Integer, Numeric, String, and_, case, cast, func, literal, select, union_all
 
 from fieldsvc.cardsales.models import CardSale, CardSaleLine
 from fieldsvc.customers.models import Customer, District
@@ -52,12 +52,33 @@ def _card_confirmed(start: date, end: date):
 
 
 def period(start: date, end: date, district_id: int | None) -> dict:
-    """The period's gas sales (definitions above). One statement (bills by district and category,
-    residential bill lines by tier, card purchases by district and reversed or not) and the districts' names.
+    """The period's gas sales (definitions above). One statement: bills by district and category,
+    residential bill lines by tier, card purchases by district and reversed or not, and the districts' names.
     → {"billed_m3": {residential, commercial, industrial, total}, "billed_amount": {…}, "bills": {…},
        "tiers_m3": {"1", "2", "3"}, "tiers_amount": {…}, "card_m3", "card_amount", "card_sales",
        "card_reversed": {"count", "m3", "amount"}, "total_m3", "by_district": [{"id", "name", …}]}
     """
+    return period_and_sums(start, end, district_id, [])[0]
+
+
+def period_and_sums(start: date, end: date, district_id: int | None,
+                    ranges: list[tuple[date, date]]) -> tuple[dict, list[dict]]:
+    """(`period`, `sums` of the ranges) in one statement: the dashboard's gas sold and its year to date's
+    part-month, which would otherwise cost a round trip each."""
+    rows = db.session.execute(union_all(*_period_selects(start, end, district_id),
+                                        *_sums_selects(ranges, district_id))).all()
+    names = {r[1]: r[2] for r in rows if r[0] == NAME}
+    return (_shape([r for r in rows if r[0] in PERIOD_KINDS], names),
+            _sums_of([r for r in rows if r[0] in SUM_KINDS], len(ranges)))
+
+
+NAME = "name"
+PERIOD_KINDS = ("bill", "tier", "card")
+SUM_KINDS = ("sum_bill", "sum_card")
+
+
+def _period_selects(start: date, end: date, district_id: int | None) -> list:
+    """(kind, district_id, key, n, m3, amount) rows of `period`, and one (NAME, id, name, …) row per district."""
     bills = (select(literal("bill").label("kind"), Customer.district_id.label("district_id"),
                     Bill.category.label("key"), func.count(Bill.id).label("n"),
                     func.sum(Bill.volume_m3).label("m3"), func.sum(Bill.amount).label("amount"))
@@ -79,9 +100,8 @@ def period(start: date, end: date, district_id: int | None) -> dict:
         bills = bills.where(Customer.district_id == district_id)
         tiers = tiers.where(BillLine.customer_id.in_(select(Customer.id).where(Customer.district_id == district_id)))
         cards = cards.where(Customer.district_id == district_id)
-    rows = db.session.execute(union_all(bills, tiers, cards)).all()
-    names = dict(db.session.execute(select(District.id, District.name)).all())
-    return _shape(rows, names)
+    names = select(literal(NAME), District.id, District.name, _null(Integer), _null(Numeric), _null(Numeric))
+    return [bills, tiers, cards, names]
 
 
 def _shape(rows, names: dict) -> dict:
@@ -137,24 +157,36 @@ def sums(ranges: list[tuple[date, date]], district_id: int | None) -> list[dict]
     → [{"billed_m3", "billed_amount", "card_m3", "card_amount"}] in the order of `ranges`."""
     if not ranges:
         return []
+    return _sums_of(db.session.execute(union_all(*_sums_selects(ranges, district_id))).all(), len(ranges))
+
+
+def _sums_selects(ranges: list[tuple[date, date]], district_id: int | None) -> list:
+    """`sums` as (kind, range index, NULL, NULL, m3, amount) rows: the shape of `period`'s, to share its UNION."""
+    if not ranges:
+        return []
     first, last = ranges[0][0], ranges[-1][1]
     bill_range = case(*[(and_(Bill.issued_on >= s, Bill.issued_on <= e), i) for i, (s, e) in enumerate(ranges)])
     card_range = case(*[(_between(CardSale.confirmed_at, s, e), i) for i, (s, e) in enumerate(ranges)])
-    bills = (select(literal("bill").label("kind"), bill_range.label("i"), func.sum(Bill.volume_m3).label("m3"),
-                    func.sum(Bill.amount).label("amount"))
+    bills = (select(literal("sum_bill").label("kind"), bill_range.label("i"), _null(String), _null(Integer),
+                    func.sum(Bill.volume_m3).label("m3"), func.sum(Bill.amount).label("amount"))
              .where(Bill.issued_on >= first, Bill.issued_on <= last).group_by(bill_range))
-    cards = (select(literal("card"), card_range, func.sum(CardSale.volume_m3), func.sum(CardSale.amount_due))
+    cards = (select(literal("sum_card"), card_range, _null(String), _null(Integer), func.sum(CardSale.volume_m3),
+                    func.sum(CardSale.amount_due))
              .where(_card_confirmed(first, last), CardSale.status != REVERSED).group_by(card_range))
     if district_id is not None:
         in_district = select(Customer.id).where(Customer.district_id == district_id)
         bills = bills.where(Bill.customer_id.in_(in_district))
         cards = cards.where(CardSale.customer_id.in_(in_district))
+    return [bills, cards]
+
+
+def _sums_of(rows, n: int) -> list[dict]:
     out = [{"billed_m3": m3(0), "billed_amount": yuan(0), "card_m3": m3(0), "card_amount": yuan(0)}
-           for _ in ranges]
-    for kind, i, vol, money in db.session.execute(union_all(bills, cards)).all():
+           for _ in range(n)]
+    for kind, i, _key, _n, vol, money in rows:
         if i is None:
             continue
-        prefix = "billed" if kind == "bill" else "card"
+        prefix = "billed" if kind == "sum_bill" else "card"
         out[i][f"{prefix}_m3"], out[i][f"{prefix}_amount"] = m3(vol), yuan(money)
     return out
 

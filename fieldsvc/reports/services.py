@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from fieldsvc import clock, schemas
 from fieldsvc.errors import Invalid, NotAllowed
 from fieldsvc.permissions import P, Role, require
-from fieldsvc.reports import cache, queries, sales
+from fieldsvc.reports import cache, figures, queries, sales
 
 MAX_DAYS = 366
 TREND_MONTHS = 12
@@ -93,17 +93,18 @@ def dashboard(actor, p: Period, district_id: int | None) -> dict:
     """The dashboard: the period's figures, today's (for a station chief), the 12-month trends up to the
     period's last month (closed months from reports.cache, which this may write: the request commits) and,
     for the whole company, the district comparison; `any_district`: whether the actor may choose another
-    district. A fixed number of queries."""
+    district. A fixed number of queries: the kept months of both trends and of the year to date in one
+    SELECT (cache.prefetch), the period's figures in a few more (reports.figures)."""
     district_id = scope(actor, district_id)
-    figures_ = queries.all_figures(p.start, p.end, district_id)
     months = last_months(p.end.year, p.end.month)
-    sold = cache.sales_months(months, district_id, _sold_known(p, figures_["sales"]))
+    kept = cache.prefetch(district_id, months, months + cache.ytd_months(p.end))
+    figures_ = figures.period_figures(p.start, p.end, district_id, kept, compare=district_id is None)
+    compared = figures_.pop("districts", None)
+    sold = cache.sales_months(months, district_id, _sold_known(p, figures_["sales"]), kept)
     today = None
     if own_district_only(actor):
         day = clock.today()
-        today = {"date": day, "orders": queries.orders(day, day, district_id),
-                 "compliance": queries.compliance(day, day, district_id),
-                 "emergency": queries.emergency_arrival(day, day, district_id)}
+        today = {"date": day, **queries.work_order_figures(day, day, district_id)}
     known = None
     if p == month_bounds(p.end.year, p.end.month):  # a whole month: its trend figures are the period's
         known = {queries.month_key(p.end.year, p.end.month): {
@@ -111,8 +112,7 @@ def dashboard(actor, p: Period, district_id: int | None) -> dict:
             "read": figures_["readings"]["read"]}}
     return {"period": p, "district_id": district_id, "any_district": not own_district_only(actor),
             "figures": figures_, "today": today,
-            "trend": cache.trend(months, district_id, known), "sales_trend": sold,
-            "districts": queries.districts_comparison(p.start, p.end) if district_id is None else None}
+            "trend": cache.trend(months, district_id, known, kept), "sales_trend": sold, "districts": compared}
 
 
 def _sold_known(p: Period, s: dict) -> dict | None:
