@@ -43,7 +43,7 @@ def search_customers(actor, q: str | None = None, district_id: int | None = None
                      page: int = 1, per_page: int = 50, count_up_to: int | None = None) -> tuple[list[Customer], int]:
     """Customers matching q (account no., name, phone, address or meter serial), newest account first.
 
-    With `count_up_to`, the total stops counting there (a page then says "1000+"): counting every match of a
+    With `count_up_to`, the total stops counting there (a page then says "more than 300"): counting every match of a
     common word means reading the whole table, and nobody pages that far."""
     require(actor, P.customers_view)
     stmt = select(Customer)
@@ -55,7 +55,8 @@ def search_customers(actor, q: str | None = None, district_id: int | None = None
                                    .offset((page - 1) * per_page)).scalars())
     if page == 1 and len(rows) < per_page:
         return rows, len(rows)  # a short first page is every match: no second pass to count them
-    counted = stmt if count_up_to is None else stmt.limit(count_up_to + 1)
+    counted = stmt.with_only_columns(Customer.id)  # only the filter's columns are read, not whole rows
+    counted = counted if count_up_to is None else counted.limit(count_up_to + 1)
     total = db.session.execute(select(func.count()).select_from(counted.subquery())).scalar_one()
     return rows, total
 
