@@ -22,7 +22,7 @@ PINNED = {
     "customer page": 6,
     "chief's board": 9,
     "technician's jobs": 2,
-    "reader's route stop": 8,
+    "reader's route stop": 4,
     "metering lab": 4,
     "director dashboard": 8,
 }

@@ -31,15 +31,20 @@ def meter_start(meter: Meter) -> datetime:
     return meter.created_at
 
 
-def live_readings(meter: Meter, before: datetime | None = None, limit: int = HISTORY_LIMIT) -> list[Reading]:
-    """The meter's readings since its current installation (earlier ones were at another customer)."""
+def live_select(meter: Meter, before=None, limit: int = HISTORY_LIMIT):
+    """SELECT of the meter's readings since its current installation (earlier ones were at another customer),
+    newest first. `before`: a datetime, or a SQL expression (the stop page bounds it in the same statement)."""
     stmt = select(Reading).where(Reading.meter_id == meter.id, Reading.status.in_(LIVE))
     if meter.installed_on is not None:
         stmt = stmt.where(Reading.read_at >= meter_start(meter))
     if before is not None:
         stmt = stmt.where(Reading.read_at < before)
-    stmt = stmt.order_by(Reading.read_at.desc(), Reading.id.desc()).limit(limit)
-    return list(db.session.execute(stmt).scalars())
+    return stmt.order_by(Reading.read_at.desc(), Reading.id.desc()).limit(limit)
+
+
+def live_readings(meter: Meter, before: datetime | None = None, limit: int = HISTORY_LIMIT) -> list[Reading]:
+    """The meter's readings since its current installation (earlier ones were at another customer)."""
+    return list(db.session.execute(live_select(meter, before, limit)).scalars())
 
 
 def build(meter: Meter, readings: list[Reading], complete: bool = True) -> MeterHistory:
@@ -70,5 +75,10 @@ def _opening(meter: Meter) -> rules.Mark:
 
 def for_meter(meter: Meter) -> MeterHistory:
     """The meter's history for the checks; one row more than kept tells whether it reaches installation."""
-    readings = live_readings(meter, limit=HISTORY_LIMIT + 1)
+    return from_rows(meter, live_readings(meter, limit=HISTORY_LIMIT + 1))
+
+
+def from_rows(meter: Meter, readings: list[Reading]) -> MeterHistory:
+    """build() from up to HISTORY_LIMIT + 1 live readings, newest first: the extra one, when there,
+    says the list does not reach back to the installation."""
     return build(meter, readings[:HISTORY_LIMIT], complete=len(readings) <= HISTORY_LIMIT)

@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, case, func, literal_column, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from fieldsvc import clock
 from fieldsvc.customers.models import Customer, Meter
 from fieldsvc.errors import NotFound
 from fieldsvc.extensions import db
+from fieldsvc.permissions import P, require
 from fieldsvc.readings import rules
-from fieldsvc.readings.models import Reading, Route, RouteStop, Skip
-from fieldsvc.readings.services import arrears, history, routes
+from fieldsvc.readings.models import ArrearsCase, Bill, Reading, Route, RouteStop, Skip
+from fieldsvc.readings.services import access, arrears, history, routes
 from fieldsvc.readings.services.history import LIVE
 
 
@@ -59,16 +60,20 @@ def get_stop(actor, route_id: int, seq: int) -> tuple[Route, RouteStop]:
 
 
 def _stop_with_count(actor, route_id: int, seq: int) -> tuple[Route, RouteStop, int]:
-    """The route (access checked), the stop with its meter and customer, and the number of stops: the
-    phone's busiest page, so one statement after the route's."""
-    route = routes.get_route(actor, route_id)
-    count = select(func.count()).where(RouteStop.route_id == route.id).scalar_subquery()
-    row = db.session.execute(select(RouteStop, count)
-                             .where(RouteStop.route_id == route.id, RouteStop.seq == seq)
-                             .options(joinedload(RouteStop.meter).joinedload(Meter.customer))).first()
-    if row is None:
+    """The route (access checked as routes.get_route does), the stop with its meter and customer, and the
+    number of stops: the phone's busiest page, so one statement (the route outer-joined to its stop)."""
+    require(actor, P.routes_open)
+    counted = aliased(RouteStop)  # not correlated to the stop of the outer query
+    count = select(func.count()).where(counted.route_id == route_id).scalar_subquery()
+    row = db.session.execute(
+        select(Route, RouteStop, count).where(Route.id == route_id)
+        .outerjoin(RouteStop, and_(RouteStop.route_id == Route.id, RouteStop.seq == seq))
+        .options(joinedload(RouteStop.meter).joinedload(Meter.customer))).first()
+    if row is None or not access.route_visible(actor, row[0]):
+        raise NotFound(_("No such route."))
+    if row[1] is None:
         raise NotFound(_("No such stop on this route."))
-    return route, row[0], row[1]
+    return row[0], row[1], row[2]
 
 
 def stop_view(actor, route_id: int, seq: int) -> StopView:
@@ -76,33 +81,60 @@ def stop_view(actor, route_id: int, seq: int) -> StopView:
     meter = stop.meter
     customer = meter.customer
     cycle = routes.current_cycle()
-    reading = cycle_reading(meter.id, cycle)
-    past = history.for_meter(meter) if reading is None else checked_against(meter, reading)
-    skip = db.session.execute(select(Skip).where(Skip.meter_id == meter.id, Skip.cycle == cycle)
-                              .order_by(Skip.at.desc()).limit(1)).scalar_one_or_none()
+    reading, past = _reading_and_past(meter, cycle)
+    skip, bills, case_ = _at_the_door(meter, cycle)
     expected = rules.expected_range(past.context, clock.now() if reading is None else reading.read_at,
                                     shut_off=customer is not None and customer.gas_off)
     # The reader may open this route, so its customers are theirs: no second access query for the arrears.
-    standing = arrears.standing_of(actor, customer) if customer is not None else None
+    standing = arrears.standing_from(actor, customer, bills, case_) if customer is not None else None
     return StopView(route, stop, meter, customer, count, past.context.previous, expected, reading, skip,
                     routes.stop_status(reading, skip), standing)
 
 
-def checked_against(meter: Meter, reading: Reading) -> history.MeterHistory:
-    """The meter's history as it stood when `reading` was checked: its live readings before it. The
-    previous reading and the expected range drawn from it are those the reading was measured against."""
-    earlier = history.live_readings(meter, before=reading.read_at, limit=history.HISTORY_LIMIT + 1)
-    return history.build(meter, earlier[:history.HISTORY_LIMIT], complete=len(earlier) <= history.HISTORY_LIMIT)
+def _reading_and_past(meter: Meter, cycle: str) -> tuple[Reading | None, history.MeterHistory]:
+    """This cycle's reading and the history the page shows with it, in one statement: unread, the meter's
+    history (history.for_meter); read, its history before that reading (what it was checked against). The
+    bound is the cycle's reading's time, found in the same statement."""
+    best = _cycle_select(meter.id, cycle).limit(1)
+    other = aliased(Reading)  # the bound's own readings, not correlated to the history's
+    bound = (_cycle_select(meter.id, cycle, other).with_only_columns(other.read_at).limit(1).scalar_subquery())
+    past = (history.live_select(meter, limit=history.HISTORY_LIMIT + 1)
+            .where((bound.is_(None)) | (Reading.read_at < bound)))
+    # SQLite takes ORDER BY/LIMIT in a UNION member only inside a subquery; `best` tells the two parts apart.
+    both = union_all(*(select(part.add_columns(literal_column(flag).label("best")).subquery())
+                       for part, flag in ((best, "1"), (past, "0")))).subquery()
+    row = aliased(Reading, both)
+    rows = db.session.execute(select(row, both.c.best)
+                              .order_by(both.c.best.desc(), row.read_at.desc(), row.id.desc())).all()
+    reading = rows[0][0] if rows and rows[0][1] else None
+    return reading, history.from_rows(meter, [r for r, flag in rows if not flag])
 
 
-def cycle_reading(meter_id: int, cycle: str) -> Reading | None:
-    stmt = (select(Reading).where(Reading.meter_id == meter_id, Reading.cycle == cycle, Reading.status.in_(LIVE),
-                                  Reading.kind != rules.Kind.start).order_by(Reading.read_at))
-    best = None
-    for r in db.session.execute(stmt).scalars():
-        if routes.better(r, best):
-            best = r
-    return best
+def _at_the_door(meter: Meter, cycle: str) -> tuple[Skip | None, list[Bill], ArrearsCase | None]:
+    """The meter's latest skip this cycle, its customer's open bills (oldest due first) and open arrears
+    case, in one statement: each outer-joined to the meter's row (skip and case repeat on every bill row)."""
+    latest_skip, open_case = aliased(Skip), aliased(ArrearsCase)  # not correlated to the outer joins
+    skip_id = (select(latest_skip.id).where(latest_skip.meter_id == meter.id, latest_skip.cycle == cycle)
+               .order_by(latest_skip.at.desc()).limit(1).scalar_subquery())
+    case_id = (select(open_case.id).where(open_case.customer_id == Meter.customer_id, open_case.status == "open")
+               .order_by(open_case.id.desc()).limit(1).scalar_subquery())
+    rows = db.session.execute(
+        select(Skip, ArrearsCase, Bill).select_from(Meter).where(Meter.id == meter.id)
+        .outerjoin(Skip, Skip.id == skip_id).outerjoin(ArrearsCase, ArrearsCase.id == case_id)
+        .outerjoin(Bill, and_(Bill.customer_id == Meter.customer_id, Bill.status == "open"))
+        .order_by(Bill.due_on, Bill.id)).all()
+    if not rows:
+        return None, [], None
+    return rows[0][0], [bill for _skip, _case, bill in rows if bill is not None], rows[0][1]
+
+
+def _cycle_select(meter_id: int, cycle: str, reading=Reading):
+    """This cycle's readings of the meter, the one that counts first: an actual reading stands over an
+    estimate, otherwise the later one counts (routes.better, as an ORDER BY)."""
+    return (select(reading).where(reading.meter_id == meter_id, reading.cycle == cycle,
+                                  reading.status.in_(LIVE), reading.kind != rules.Kind.start)
+            .order_by(case((reading.kind == rules.Kind.estimated, 1), else_=0),
+                      reading.read_at.desc(), reading.id.desc()))
 
 
 def next_stop(actor, route: Route, after_seq: int) -> int | None:
