@@ -119,7 +119,7 @@ class DocumentPdf(MethodView):
                                 "content": {"application/pdf": {}}}})
     def get(self, number):
         """The stored PDF of an issued certificate or notice."""
-        document = documents.get_document(current_user, number)
+        document = documents.get_document(current_user, number, with_pdf=True)  # one query, bytes included
         response = Response(document.pdf, mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
         response.headers["ETag"] = f'"{document.sha256}"'

@@ -9,6 +9,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 
 from fieldsvc import audit, clock, pdf
 from fieldsvc.auth import services as auth_services
@@ -187,17 +188,20 @@ def _mark_first_verification(actor, test: MeterTest, kind) -> None:
 
 # --- reading documents ----------------------------------------------------------------------------
 
-def get_document(actor, number: str) -> MeteringDocument:
+def get_document(actor, number: str, with_pdf: bool = False) -> MeteringDocument:
+    """An issued document; `with_pdf` loads its PDF bytes in the same query (they are deferred otherwise)."""
     require(actor, P.documents_view)
-    document = find(number)
+    document = find(number, with_pdf)
     if document is None:
         raise NotFound(_("No such document."))
     return document
 
 
-def find(number: str) -> MeteringDocument | None:
-    return db.session.execute(select(MeteringDocument).where(MeteringDocument.number == number.upper())
-                              ).scalar_one_or_none()
+def find(number: str, with_pdf: bool = False) -> MeteringDocument | None:
+    stmt = select(MeteringDocument).where(MeteringDocument.number == number.upper())
+    if with_pdf:
+        stmt = stmt.options(undefer(MeteringDocument.pdf))
+    return db.session.execute(stmt).scalar_one_or_none()
 
 
 def public_document(number: str) -> MeteringDocument:
@@ -218,7 +222,7 @@ def status(document: MeteringDocument) -> rules.DocumentStatus:
 
 
 def pdf_bytes(actor, number: str) -> bytes:
-    return get_document(actor, number).pdf
+    return get_document(actor, number, with_pdf=True).pdf
 
 
 # --- the PDF --------------------------------------------------------------------------------------
