@@ -31,20 +31,26 @@ def meter_start(meter: Meter) -> datetime:
     return meter.created_at
 
 
-def live_select(meter: Meter, before=None, limit: int = HISTORY_LIMIT):
-    """SELECT of the meter's readings since its current installation (earlier ones were at another customer),
-    newest first. `before`: a datetime, or a SQL expression (the stop page bounds it in the same statement)."""
-    stmt = select(Reading).where(Reading.meter_id == meter.id, Reading.status.in_(LIVE))
-    if meter.installed_on is not None:
-        stmt = stmt.where(Reading.read_at >= meter_start(meter))
+def live_select(meter_id, since=None, before=None, limit: int = HISTORY_LIMIT):
+    """SELECT of a meter's readings since `since` (its current installation: earlier ones were at another
+    customer), newest first. Each of `meter_id`, `since`, `before` is a value or a SQL expression (a bound
+    parameter of a statement built once, the stop page's bound found in the same statement)."""
+    stmt = select(Reading).where(Reading.meter_id == meter_id, Reading.status.in_(LIVE))
+    if since is not None:
+        stmt = stmt.where(Reading.read_at >= since)
     if before is not None:
         stmt = stmt.where(Reading.read_at < before)
     return stmt.order_by(Reading.read_at.desc(), Reading.id.desc()).limit(limit)
 
 
+def installed_since(meter: Meter) -> datetime | None:
+    """Where the meter's live readings begin: its installation, or None (every reading on file counts)."""
+    return meter_start(meter) if meter.installed_on is not None else None
+
+
 def live_readings(meter: Meter, before: datetime | None = None, limit: int = HISTORY_LIMIT) -> list[Reading]:
     """The meter's readings since its current installation (earlier ones were at another customer)."""
-    return list(db.session.execute(live_select(meter, before, limit)).scalars())
+    return list(db.session.execute(live_select(meter.id, installed_since(meter), before, limit)).scalars())
 
 
 def build(meter: Meter, readings: list[Reading], complete: bool = True) -> MeterHistory:

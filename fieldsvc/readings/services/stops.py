@@ -2,17 +2,19 @@
 what happened this cycle, and the customer's arrears at the door. Once the meter is read this cycle,
 the previous reading and the range are the ones that reading was checked against (RULES.md §3), not the
 reading itself and a range recomputed from it: the station chief reviews what the reader saw."""
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal_column, select, union_all
+from sqlalchemy import Integer, String, and_, bindparam, case, func, literal_column, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from fieldsvc import clock
 from fieldsvc.customers.models import Customer, Meter
 from fieldsvc.errors import NotFound
 from fieldsvc.extensions import db
+from fieldsvc.models import UTCDateTime
 from fieldsvc.permissions import P, require
 from fieldsvc.readings import rules
 from fieldsvc.readings.models import ArrearsCase, Bill, Reading, Route, RouteStop, Skip
@@ -93,42 +95,56 @@ def stop_view(actor, route_id: int, seq: int) -> StopView:
 
 def _reading_and_past(meter: Meter, cycle: str) -> tuple[Reading | None, history.MeterHistory]:
     """This cycle's reading and the history the page shows with it, in one statement: unread, the meter's
-    history (history.for_meter); read, its history before that reading (what it was checked against). The
-    bound is the cycle's reading's time, found in the same statement."""
-    best = _cycle_select(meter.id, cycle).limit(1)
+    history (history.for_meter); read, its history before that reading (what it was checked against)."""
+    since = history.installed_since(meter)
+    params = {"meter_id": meter.id, "cycle": cycle} | ({"since": since} if since is not None else {})
+    rows = db.session.execute(_reading_and_past_statement(since is not None), params).all()
+    reading = rows[0][0] if rows and rows[0][1] else None
+    return reading, history.from_rows(meter, [r for r, flag in rows if not flag])
+
+
+@functools.cache
+def _reading_and_past_statement(installed: bool):
+    """Built once (per kind of meter) with the meter, cycle and start as parameters: building these
+    subqueries costs more than running them. The bound of the history is the cycle's reading's time."""
+    meter_id, cycle = bindparam("meter_id", type_=Integer()), bindparam("cycle", type_=String())
+    best = _cycle_select(meter_id, cycle).limit(1)
     other = aliased(Reading)  # the bound's own readings, not correlated to the history's
-    bound = (_cycle_select(meter.id, cycle, other).with_only_columns(other.read_at).limit(1).scalar_subquery())
-    past = (history.live_select(meter, limit=history.HISTORY_LIMIT + 1)
+    bound = (_cycle_select(meter_id, cycle, other).with_only_columns(other.read_at).limit(1).scalar_subquery())
+    since = bindparam("since", type_=UTCDateTime()) if installed else None
+    past = (history.live_select(meter_id, since, limit=history.HISTORY_LIMIT + 1)
             .where((bound.is_(None)) | (Reading.read_at < bound)))
     # SQLite takes ORDER BY/LIMIT in a UNION member only inside a subquery; `best` tells the two parts apart.
     both = union_all(*(select(part.add_columns(literal_column(flag).label("best")).subquery())
                        for part, flag in ((best, "1"), (past, "0")))).subquery()
     row = aliased(Reading, both)
-    rows = db.session.execute(select(row, both.c.best)
-                              .order_by(both.c.best.desc(), row.read_at.desc(), row.id.desc())).all()
-    reading = rows[0][0] if rows and rows[0][1] else None
-    return reading, history.from_rows(meter, [r for r, flag in rows if not flag])
+    return select(row, both.c.best).order_by(both.c.best.desc(), row.read_at.desc(), row.id.desc())
 
 
 def _at_the_door(meter: Meter, cycle: str) -> tuple[Skip | None, list[Bill], ArrearsCase | None]:
     """The meter's latest skip this cycle, its customer's open bills (oldest due first) and open arrears
     case, in one statement: each outer-joined to the meter's row (skip and case repeat on every bill row)."""
-    latest_skip, open_case = aliased(Skip), aliased(ArrearsCase)  # not correlated to the outer joins
-    skip_id = (select(latest_skip.id).where(latest_skip.meter_id == meter.id, latest_skip.cycle == cycle)
-               .order_by(latest_skip.at.desc()).limit(1).scalar_subquery())
-    case_id = (select(open_case.id).where(open_case.customer_id == Meter.customer_id, open_case.status == "open")
-               .order_by(open_case.id.desc()).limit(1).scalar_subquery())
-    rows = db.session.execute(
-        select(Skip, ArrearsCase, Bill).select_from(Meter).where(Meter.id == meter.id)
-        .outerjoin(Skip, Skip.id == skip_id).outerjoin(ArrearsCase, ArrearsCase.id == case_id)
-        .outerjoin(Bill, and_(Bill.customer_id == Meter.customer_id, Bill.status == "open"))
-        .order_by(Bill.due_on, Bill.id)).all()
+    rows = db.session.execute(_at_the_door_statement(), {"meter_id": meter.id, "cycle": cycle}).all()
     if not rows:
         return None, [], None
     return rows[0][0], [bill for _skip, _case, bill in rows if bill is not None], rows[0][1]
 
 
-def _cycle_select(meter_id: int, cycle: str, reading=Reading):
+@functools.cache
+def _at_the_door_statement():
+    meter_id, cycle = bindparam("meter_id", type_=Integer()), bindparam("cycle", type_=String())
+    latest_skip, open_case = aliased(Skip), aliased(ArrearsCase)  # not correlated to the outer joins
+    skip_id = (select(latest_skip.id).where(latest_skip.meter_id == meter_id, latest_skip.cycle == cycle)
+               .order_by(latest_skip.at.desc()).limit(1).scalar_subquery())
+    case_id = (select(open_case.id).where(open_case.customer_id == Meter.customer_id, open_case.status == "open")
+               .order_by(open_case.id.desc()).limit(1).scalar_subquery())
+    return (select(Skip, ArrearsCase, Bill).select_from(Meter).where(Meter.id == meter_id)
+            .outerjoin(Skip, Skip.id == skip_id).outerjoin(ArrearsCase, ArrearsCase.id == case_id)
+            .outerjoin(Bill, and_(Bill.customer_id == Meter.customer_id, Bill.status == "open"))
+            .order_by(Bill.due_on, Bill.id))
+
+
+def _cycle_select(meter_id, cycle, reading=Reading):
     """This cycle's readings of the meter, the one that counts first: an actual reading stands over an
     estimate, otherwise the later one counts (routes.better, as an ORDER BY)."""
     return (select(reading).where(reading.meter_id == meter_id, reading.cycle == cycle,
