@@ -37,9 +37,12 @@ def records(staff, customer, db, year):
     for day in (this_year, this_year + timedelta(days=30), last_year):
         db.session.add(TrainingSession(topic_id=topic.id, held_on=day, hours=Decimal(2), trainer="吴海燕"))
     meter = Meter(serial_no="T0001", size="G2.5", accuracy_class="1.5", kind="diaphragm", location="indoor")
-    bench = Equipment(name="钟罩式标准装置", serial_no="B-1", calibration_cert="C-1",
+    bench = Equipment(name="钟罩式标准装置", serial_no="B-1", calibration_cert="C-1", status="approved",
                       calibration_expires_on=date(year + 1, 1, 1))
-    db.session.add_all([meter, bench])
+    # Awaiting approval, its certificate long lapsed: not in service, so it does not lower the figure.
+    pending = Equipment(name="新购标准装置", serial_no="B-2", calibration_cert="C-2", status="pending",
+                        calibration_expires_on=date(year - 2, 1, 1))
+    db.session.add_all([meter, bench, pending])
     db.session.flush()
     for day in (this_year, this_year, this_year + timedelta(days=1), last_year):
         db.session.add(MeterTest(

@@ -96,15 +96,18 @@ def meter_checks(year: int, today: date):
 
 
 def equipment_in_calibration(year: int, today: date):
-    """Active bench equipment whose calibration is valid on the judging day (today, or the year's end
-    for a past year), in %."""
+    """Active, approved bench equipment whose calibration is valid on the judging day (today, or the year's
+    end for a past year), in %. Equipment awaiting the metering head's approval, or refused, is not in
+    service: it counts neither way."""
     if not installed("metering"):
         return None
     from fieldsvc.metering.models import Equipment
+    from fieldsvc.metering.rules import Approval
     day = min(today, date(year, 12, 31))
-    whole = db.session.execute(select(func.count(Equipment.id)).where(Equipment.active.is_(True))).scalar_one()
+    in_service = (Equipment.active.is_(True), Equipment.status == Approval.approved)
+    whole = db.session.execute(select(func.count(Equipment.id)).where(*in_service)).scalar_one()
     valid = db.session.execute(select(func.count(Equipment.id)).where(
-        Equipment.active.is_(True), Equipment.calibration_expires_on >= day)).scalar_one()
+        *in_service, Equipment.calibration_expires_on >= day)).scalar_one()
     return rules.percent(valid, whole)
 
 
