@@ -16,8 +16,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     api.register(app, blp)
     app.cli.add_command(cardsales_cli)
-    for source in timeline_sources:
-        add_timeline_source(app, source)
+    add_timeline_source(app, *timeline_sources)
     from fieldsvc import home
     from fieldsvc.cardsales.services import days
     home.add(app, home.HomeCard("cardsales.today", "cardsales/_home_today.html", days.today_summary, P.card_sell,

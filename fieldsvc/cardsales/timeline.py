@@ -15,7 +15,7 @@ LIMIT = 24
 
 
 def _sales(customer_id):
-    return (select(*line("card_sale", at=CardSale.created_at, ref=CardSale.id,
+    return (select(*line(at=CardSale.created_at, ref=CardSale.id,
                          s=(CardSale.kind, CardSale.card_no, CardSale.status),
                          n=(CardSale.volume_m3, CardSale.amount_due)))
             .where(CardSale.customer_id == customer_id).order_by(CardSale.id.desc()).limit(LIMIT))
@@ -31,7 +31,7 @@ def _sale_events(row):
 
 
 def _card_events(customer_id):
-    return (select(*line("card_event", at=CardEvent.at, s=(CardEvent.kind,), data=CardEvent.data))
+    return (select(*line(at=CardEvent.at, s=(CardEvent.kind,), data=CardEvent.data))
             .where(CardEvent.customer_id == customer_id).order_by(CardEvent.id.desc()).limit(LIMIT))
 
 

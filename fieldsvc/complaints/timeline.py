@@ -14,7 +14,7 @@ SHOWN = ("receive", "contact", "reject_invalid", "acknowledge", "approve", "reso
 
 
 def _rows(customer_id):
-    return (select(*line("complaint", at=ComplaintEvent.at, ref=ComplaintEvent.complaint_id,
+    return (select(*line(at=ComplaintEvent.at, ref=ComplaintEvent.complaint_id,
                          s=(ComplaintEvent.action, Complaint.tracking_no, Complaint.category),
                          data=ComplaintEvent.data))
             .select_from(ComplaintEvent).join(Complaint, Complaint.id == ComplaintEvent.complaint_id)

@@ -12,7 +12,7 @@ from fieldsvc.labels import label
 
 
 def _registered(customer_id):
-    return select(*line("customer", at=Customer.created_at, s=(Customer.account_no,))).where(
+    return select(*line(at=Customer.created_at, s=(Customer.account_no,))).where(
         Customer.id == customer_id)
 
 
@@ -21,7 +21,7 @@ def _registered_events(row):
 
 
 def _installs(customer_id):
-    return (select(*line("meter_installation", day=MeterInstallation.installed_on, ref=MeterInstallation.id,
+    return (select(*line(day=MeterInstallation.installed_on, ref=MeterInstallation.id,
                          s=(Meter.serial_no, MeterInstallation.removal_reason),
                          n=(MeterInstallation.start_reading, MeterInstallation.final_reading)))
             .select_from(MeterInstallation).join(Meter, Meter.id == MeterInstallation.meter_id)
@@ -34,7 +34,7 @@ def _install_events(row):
 
 
 def _removals(customer_id):
-    return (select(*line("meter_removal", day=MeterInstallation.removed_on, ref=MeterInstallation.id,
+    return (select(*line(day=MeterInstallation.removed_on, ref=MeterInstallation.id,
                          s=(Meter.serial_no, MeterInstallation.removal_reason), n=(MeterInstallation.final_reading,)))
             .select_from(MeterInstallation).join(Meter, Meter.id == MeterInstallation.meter_id)
             .where(MeterInstallation.customer_id == customer_id, MeterInstallation.removed_on.is_not(None)))
@@ -47,7 +47,7 @@ def _removal_events(row):
 
 
 def _appliances(customer_id):
-    return select(*line("appliance", day=Appliance.sold_on, s=(Appliance.kind, Appliance.brand))).where(
+    return select(*line(day=Appliance.sold_on, s=(Appliance.kind, Appliance.brand))).where(
         Appliance.customer_id == customer_id, Appliance.sold_on.is_not(None))
 
 
@@ -58,7 +58,7 @@ def _appliance_events(row):
 
 def _supply(customer_id):
     """Gas shut off or back on, linked to the job or inspection that did it."""
-    return select(*line("supply", at=SupplyChange.at, ref=SupplyChange.work_order_id,
+    return select(*line(at=SupplyChange.at, ref=SupplyChange.work_order_id,
                         ref2=SupplyChange.inspection_id,
                         s=(SupplyChange.supply, SupplyChange.reason, SupplyChange.note))).where(
         SupplyChange.customer_id == customer_id)
@@ -75,7 +75,7 @@ def _supply_events(row):
 
 def _changes(customer_id):
     """Changes to the customer record, from the audit trail."""
-    return select(*line("customer_update", at=AuditEntry.at, data=AuditEntry.data)).where(
+    return select(*line(at=AuditEntry.at, data=AuditEntry.data)).where(
         AuditEntry.entity == "customer", AuditEntry.entity_id == customer_id, AuditEntry.action == "customer.update")
 
 
@@ -95,5 +95,4 @@ SOURCES = [
 
 
 def register(app) -> None:
-    for source in SOURCES:
-        add_timeline_source(app, source)
+    add_timeline_source(app, *SOURCES)

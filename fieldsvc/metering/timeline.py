@@ -19,7 +19,7 @@ def _case_url(row) -> str:
 
 def _opened(customer_id):
     spare = aliased(Meter)
-    return (select(*line("lab_case.open", at=LabCase.created_at, ref=LabCase.id, s=(Meter.serial_no, spare.serial_no),
+    return (select(*line(at=LabCase.created_at, ref=LabCase.id, s=(Meter.serial_no, spare.serial_no),
                          n=(LabCase.final_reading, LabCase.spare_start_reading)))
             .select_from(LabCase).join(Meter, Meter.id == LabCase.meter_id).outerjoin(spare, spare.id == LabCase.spare_meter_id)
             .where(LabCase.customer_id == customer_id))
@@ -33,7 +33,7 @@ def _opened_events(row):
 
 
 def _received(customer_id):
-    return select(*line("lab_case.receive", at=LabCase.handed_over_at, day=LabCase.due_on, ref=LabCase.id)).where(
+    return select(*line(at=LabCase.handed_over_at, day=LabCase.due_on, ref=LabCase.id)).where(
         LabCase.customer_id == customer_id, LabCase.handed_over_at.is_not(None))
 
 
@@ -43,7 +43,7 @@ def _received_events(row):
 
 
 def _estimated(customer_id):
-    return (select(*line("lab_case.estimate", at=LabCase.updated_at, ref=LabCase.id,
+    return (select(*line(at=LabCase.updated_at, ref=LabCase.id,
                          n=(LabCase.back_billing_m3, LabCase.billed_m3, MeterTest.mean_error_pct)))
             .select_from(LabCase).outerjoin(MeterTest, MeterTest.id == LabCase.test_id)
             .where(LabCase.customer_id == customer_id, LabCase.back_billing_m3.is_not(None)))
@@ -56,7 +56,7 @@ def _estimated_events(row):
 
 
 def _tests(customer_id):
-    return (select(*line("meter_test", at=MeterTest.tested_at, ref=MeterTest.id, flag=MeterTest.ok,
+    return (select(*line(at=MeterTest.tested_at, ref=MeterTest.id, flag=MeterTest.ok,
                          s=(Meter.serial_no, MeteringDocument.number), n=(MeterTest.mean_error_pct,)))
             .select_from(MeterTest).join(Meter, Meter.id == MeterTest.meter_id)
             .outerjoin(MeteringDocument, MeteringDocument.test_id == MeterTest.id)
@@ -72,7 +72,7 @@ def _test_events(row):
 
 
 def _checks(customer_id):
-    return (select(*line("meter_check", at=MeterCheck.visited_at, ref=MeterCheck.id,
+    return (select(*line(at=MeterCheck.visited_at, ref=MeterCheck.id,
                          s=(MeterCheck.status, Meter.serial_no), data=MeterCheck.findings))
             .select_from(MeterCheck).join(Meter, Meter.id == MeterCheck.meter_id)
             .where(MeterCheck.customer_id == customer_id, MeterCheck.visited_at.is_not(None)))
@@ -95,5 +95,4 @@ SOURCES = [
 
 
 def register(app) -> None:
-    for source in SOURCES:
-        add_timeline_source(app, source)
+    add_timeline_source(app, *SOURCES)

@@ -20,8 +20,7 @@ def init_app(app) -> None:
     uploads.register_visibility(app, "reading", review.reading_visible)
     uploads.register_visibility(app, "reading_skip", review.skip_visible)
     uploads.register_visibility(app, "arrears_case", arrears.case_visible)
-    for source in timeline_sources:
-        add_timeline_source(app, source)
+    add_timeline_source(app, *timeline_sources)
     nav.add(app, nav.NavItem("readings.my_route", nav._l("My route"), "route", P.routes_work, order=15))
     nav.add(app, nav.NavItem("readings.review", nav._l("Readings review"), "route", P.readings_review, order=25))
     nav.add(app, nav.NavItem("readings.routes", nav._l("Routes"), "route", P.routes_view, order=26, tab=False))

@@ -12,7 +12,7 @@ LIMIT = 24  # two years of monthly readings is plenty on a phone
 
 
 def _readings(customer_id):
-    return (select(*line("reading", at=Reading.read_at, s=(Reading.kind, Reading.status, Reading.anomalies),
+    return (select(*line(at=Reading.read_at, s=(Reading.kind, Reading.status, Reading.anomalies),
                          n=(Reading.value, Reading.consumption_m3)))
             .where(Reading.customer_id == customer_id).order_by(Reading.read_at.desc()).limit(LIMIT))
 
@@ -28,7 +28,7 @@ def _reading_events(row):
 
 
 def _bills(customer_id):
-    return (select(*line("bill", day=Bill.issued_on, ref=Bill.id, s=(Bill.status,), n=(Bill.amount, Bill.volume_m3)))
+    return (select(*line(day=Bill.issued_on, ref=Bill.id, s=(Bill.status,), n=(Bill.amount, Bill.volume_m3)))
             .where(Bill.customer_id == customer_id).order_by(Bill.id.desc()).limit(LIMIT))
 
 
@@ -39,7 +39,7 @@ def _bill_events(row):
 
 
 def _visits(customer_id):
-    return (select(*line("collection", at=CollectionVisit.at, day=CollectionVisit.promised_on,
+    return (select(*line(at=CollectionVisit.at, day=CollectionVisit.promised_on,
                          s=(CollectionVisit.outcome,), n=(CollectionVisit.amount,)))
             .where(CollectionVisit.customer_id == customer_id).order_by(CollectionVisit.at.desc()).limit(LIMIT))
 

@@ -48,8 +48,9 @@ class TimelineEvent:
 
 @dataclass(frozen=True)
 class TimelineSource:
-    """`rows(customer_id)`: a SELECT of `line(...)` for the bound parameter `customer_id`; `events(row)`: what one row says (a meter installation says
-    installed and, later, removed: one row, two events)."""
+    """`rows(customer_id)`: a SELECT of `line(...)` for the bound parameter `customer_id`; `events(row)`: what
+    one row says (a meter installation says installed and, later, removed: one row, two events). The rows come
+    back marked with `name`, which picks whose `events` reads them."""
     name: str
     rows: Callable[[BindParameter], Select]
     events: Callable[[Row], Iterable[TimelineEvent]]
@@ -65,14 +66,14 @@ SLOTS = {"at": UTCDateTime(), "day": Date(), "ref": Integer(), "ref2": Integer()
          "data": Text()}
 
 
-def line(source: str, *, at=None, day=None, ref=None, ref2=None, flag=None, s=(), n=(), data=None) -> list:
+def line(*, at=None, day=None, ref=None, ref2=None, flag=None, s=(), n=(), data=None) -> list:
     """The columns of one timeline row: `s` strings, `n` numbers (in order), `data` a JSON column."""
     if len(s) > STRINGS or len(n) > NUMBERS:
-        raise ValueError("a timeline line has at most 7 strings and 3 numbers")
+        raise ValueError(f"a timeline line has at most {STRINGS} strings and {NUMBERS} numbers")
     given = {"at": at, "day": day, "ref": ref, "ref2": ref2, "flag": flag,
              **{f"s{i}": v for i, v in enumerate(s, 1)}, **{f"n{i}": v for i, v in enumerate(n, 1)},
              "data": None if data is None else cast(data, Text)}
-    columns = [literal(source, Text).label("source")]
+    columns = []
     for name, type_ in SLOTS.items():
         value = given.get(name)
         if value is None:
@@ -93,9 +94,13 @@ def scaled(value, places: int) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal(1).scaleb(-places))
 
 
-def add_timeline_source(app, source: TimelineSource) -> None:
-    """Each domain adds what it has to say of a customer."""
-    registry.of(app).timeline_sources.append(source)
+def add_timeline_source(app, *sources: TimelineSource) -> None:
+    """Each domain adds what it has to say of a customer. A row names its source: names are unique."""
+    registered = registry.of(app).timeline_sources
+    for source in sources:
+        if any(s.name == source.name for s in registered):
+            raise ValueError(f"timeline source {source.name!r} is registered twice")
+        registered.append(source)
 
 
 def timeline(actor, customer: Customer) -> list[TimelineEvent]:
@@ -113,7 +118,8 @@ def timeline(actor, customer: Customer) -> list[TimelineEvent]:
 def _statement(sources: tuple[TimelineSource, ...], locale: str):
     """The UNION of every source (a source may name columns by language, e.g. a checklist item's label)."""
     customer_id = bindparam("customer_id", type_=Integer())
-    return union_all(*(select(*s.rows(customer_id).subquery().c) for s in sources))
+    return union_all(*(select(literal(s.name, Text).label("source"), *s.rows(customer_id).subquery().c)
+                       for s in sources))
 
 
 def _sort_key(at):

@@ -11,7 +11,7 @@ from fieldsvc.labels import label
 
 
 def _rows(customer_id):
-    return (select(*line("work_order", at=WorkOrder.created_at, ref=WorkOrder.id,
+    return (select(*line(at=WorkOrder.created_at, ref=WorkOrder.id,
                          s=(WorkOrder.type, WorkOrder.status, WorkOrder.description), data=Completion.results))
             .select_from(WorkOrder).outerjoin(Completion, Completion.work_order_id == WorkOrder.id)
             .where(WorkOrder.customer_id == customer_id))

@@ -33,7 +33,7 @@ def _visits(customer_id):
         .select_from(InspectionResult).join(ChecklistItem, ChecklistItem.id == InspectionResult.item_id)
         .where(InspectionResult.inspection_id == Inspection.id, InspectionResult.ok.is_(False))
         .scalar_subquery())
-    return (select(*line("inspection", at=Inspection.visited_at, ref=Inspection.id, flag=Inspection.card_left,
+    return (select(*line(at=Inspection.visited_at, ref=Inspection.id, flag=Inspection.card_left,
                          s=(Inspection.outcome, Inspection.scope, User.name, Inspection.refused_by,
                             Inspection.door_gap_check, Inspection.gas, found),
                          n=(Inspection.static_pa, Inspection.working_pa)))
@@ -56,7 +56,7 @@ def _visit_events(row):
 
 def _hazard_steps(customer_id):
     actor = aliased(User)
-    return (select(*line("hazard", at=HazardEvent.at, ref=Hazard.id, ref2=HazardEvent.work_order_id,
+    return (select(*line(at=HazardEvent.at, ref=Hazard.id, ref2=HazardEvent.work_order_id,
                          s=(HazardEvent.action, HazardEvent.to_status, HazardEvent.note, actor.name,
                             _item_label(), Hazard.grade)))
             .select_from(HazardEvent).join(Hazard, Hazard.id == HazardEvent.hazard_id)
@@ -73,5 +73,5 @@ def _hazard_events(row):
 
 
 def register(app) -> None:
-    add_timeline_source(app, TimelineSource("inspection", _visits, _visit_events))
-    add_timeline_source(app, TimelineSource("hazard", _hazard_steps, _hazard_events))
+    add_timeline_source(app, TimelineSource("inspection", _visits, _visit_events),
+                        TimelineSource("hazard", _hazard_steps, _hazard_events))
