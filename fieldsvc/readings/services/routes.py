@@ -30,14 +30,14 @@ def current_cycle() -> str:
 
 # --- routes ---------------------------------------------------------------------------------------
 
-def _require_routes(actor) -> None:
+def require_routes(actor) -> None:
     """Route sheets: the chief's roles see every route, a meter reader their own (access.py)."""
     require(actor, P.routes_open)
 
 
 def list_routes(actor, reader_id: int | None = None, district_id: int | None = None) -> list[Route]:
     """Every route for the chief; a meter reader gets their own."""
-    _require_routes(actor)
+    require_routes(actor)
     stmt = select(Route).order_by(Route.name)
     if not access.sees_all(actor):
         stmt = stmt.where(Route.reader_id == actor.id, Route.active.is_(True))
@@ -49,8 +49,12 @@ def list_routes(actor, reader_id: int | None = None, district_id: int | None = N
 
 
 def get_route(actor, route_id: int) -> Route:
-    _require_routes(actor)
-    route = db.session.get(Route, route_id)
+    require_routes(actor)
+    return visible_route(actor, db.session.get(Route, route_id))
+
+
+def visible_route(actor, route: Route | None) -> Route:
+    """`route` when the actor may open it (after require_routes), else 404, as for a route that does not exist."""
     if route is None or not access.route_visible(actor, route):
         raise NotFound(_("No such route."))
     return route

@@ -15,10 +15,9 @@ from fieldsvc.customers.models import Customer, Meter
 from fieldsvc.errors import NotFound
 from fieldsvc.extensions import db
 from fieldsvc.models import UTCDateTime
-from fieldsvc.permissions import P, require
 from fieldsvc.readings import rules
 from fieldsvc.readings.models import ArrearsCase, Bill, Reading, Route, RouteStop, Skip
-from fieldsvc.readings.services import access, arrears, history, routes
+from fieldsvc.readings.services import arrears, history, routes
 from fieldsvc.readings.services.history import LIVE
 
 
@@ -62,17 +61,16 @@ def get_stop(actor, route_id: int, seq: int) -> tuple[Route, RouteStop]:
 
 
 def _stop_with_count(actor, route_id: int, seq: int) -> tuple[Route, RouteStop, int]:
-    """The route (access checked as routes.get_route does), the stop with its meter and customer, and the
+    """The route (access checked as routes.get_route checks it), the stop with its meter and customer, and the
     number of stops: the phone's busiest page, so one statement (the route outer-joined to its stop)."""
-    require(actor, P.routes_open)
+    routes.require_routes(actor)
     counted = aliased(RouteStop)  # not correlated to the stop of the outer query
     count = select(func.count()).where(counted.route_id == route_id).scalar_subquery()
     row = db.session.execute(
         select(Route, RouteStop, count).where(Route.id == route_id)
         .outerjoin(RouteStop, and_(RouteStop.route_id == Route.id, RouteStop.seq == seq))
         .options(joinedload(RouteStop.meter).joinedload(Meter.customer))).first()
-    if row is None or not access.route_visible(actor, row[0]):
-        raise NotFound(_("No such route."))
+    routes.visible_route(actor, row[0] if row else None)
     if row[1] is None:
         raise NotFound(_("No such stop on this route."))
     return row[0], row[1], row[2]
