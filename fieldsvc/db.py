@@ -25,8 +25,8 @@ def _wants_write_lock() -> bool:
 
 def configure_engine(engine: Engine, busy_timeout_ms: int, ping_idle_seconds: float | None = None) -> None:
     if engine.dialect.name != "sqlite":
-        if ping_idle_seconds is not None:
-            ping_when_idle(engine, ping_idle_seconds)
+        if ping_idle_seconds is not None:  # a setting that is not a number fails here, at start-up
+            ping_when_idle(engine, float(ping_idle_seconds))
         return
 
     @event.listens_for(engine, "connect")
